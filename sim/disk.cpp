@@ -1,0 +1,61 @@
+#include "sim/disk.h"
+
+#include <algorithm>
+
+#include "sim/assert.h"
+#include "sim/world.h"
+
+namespace sim {
+
+Disk::Disk(World& world, NodeId node, Rng rng, DiskOptions options)
+    : world_(world), node_(node), rng_(rng), options_(options) {}
+
+void Disk::wait(Duration min, Duration tail_mean, Duration max, const char* what) {
+  detail::Fiber& me = world_.current_checked();
+  RAFTSIM_ASSERT(me.node == node_);
+  world_.check_no_lock_held(what);
+  const Duration latency = std::min(min + rng_.exponential(tail_mean), max);
+  const Instant start = std::max(world_.now(), stalled_until_);
+  world_.block({what, world_.node_name(node_), this}, start + latency);
+  RAFTSIM_ASSERT(world_.current() == &me);
+}
+
+void Disk::write(const std::string& file, Bytes data) {
+  std::vector<std::pair<std::string, Bytes>> files;
+  files.emplace_back(file, std::move(data));
+  write_all(std::move(files));
+}
+
+void Disk::write_all(std::vector<std::pair<std::string, Bytes>> files) {
+  wait(options_.write_latency_min, options_.write_latency_tail_mean, options_.write_latency_max,
+       "disk write");
+  for (auto& [name, data] : files) buffered_[name] = std::move(data);
+  ++writes_;
+}
+
+void Disk::fsync() {
+  wait(options_.fsync_latency_min, options_.fsync_latency_tail_mean, options_.fsync_latency_max,
+       "disk fsync");
+  uint64_t bytes = 0;
+  for (auto& [name, data] : buffered_) {
+    bytes += data.size();
+    durable_[name] = std::move(data);
+  }
+  buffered_.clear();
+  ++fsyncs_;
+  world_.trace().record({world_.now(), TraceKind::persist, node_, kNoNode, fsyncs_, bytes, "", ""});
+}
+
+const Bytes* Disk::read(const std::string& file) const {
+  if (auto it = buffered_.find(file); it != buffered_.end()) return &it->second;
+  return read_durable(file);
+}
+
+const Bytes* Disk::read_durable(const std::string& file) const {
+  auto it = durable_.find(file);
+  return it == durable_.end() ? nullptr : &it->second;
+}
+
+void Disk::stall_until(Instant until) { stalled_until_ = std::max(stalled_until_, until); }
+
+}  // namespace sim

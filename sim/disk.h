@@ -1,0 +1,73 @@
+// A node's simulated disk: named files, write and fsync latency, stalls, crash semantics.
+//
+// Contract and fault model. write() buffers a whole-file replacement and blocks the calling fiber
+// for the write latency; fsync() blocks for the fsync latency and then makes every buffered write
+// durable at once. A crash drops what is buffered: only what a completed fsync covered survives.
+// While the disk is stalled (stall_until), every operation waits for the stall to end first.
+// Reads see buffered writes (the page cache) and cost nothing. Latencies are min + Exp(tail mean),
+// capped, drawn from the world's "disk/<node>" stream.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/ids.h"
+#include "sim/rng.h"
+#include "sim/time.h"
+
+namespace sim {
+
+class World;
+
+struct DiskOptions {
+  Duration write_latency_min = Duration::microseconds(10);        // >= 0
+  Duration write_latency_tail_mean = Duration::microseconds(10);  // >= 0
+  Duration write_latency_max = Duration::milliseconds(1);         // >= write_latency_min
+  Duration fsync_latency_min = Duration::microseconds(100);       // >= 0
+  Duration fsync_latency_tail_mean = Duration::microseconds(100);  // >= 0
+  Duration fsync_latency_max = Duration::milliseconds(5);          // >= fsync_latency_min
+};
+
+class Disk {
+ public:
+  Disk(World& world, NodeId node, Rng rng, DiskOptions options);
+
+  void set_options(const DiskOptions& options) { options_ = options; }
+  const DiskOptions& options() const { return options_; }
+
+  // Blocking calls: must run in a fiber on this disk's node.
+  void write(const std::string& file, Bytes data);
+  // Replaces several files at once: readers see all of them change together, after the latency.
+  void write_all(std::vector<std::pair<std::string, Bytes>> files);
+  void fsync();
+
+  // The file's current contents (buffered or durable), or nullptr if it was never written.
+  const Bytes* read(const std::string& file) const;
+  const Bytes* read_durable(const std::string& file) const;
+
+  // Every operation started before `until` (global time) waits until then.
+  void stall_until(Instant until);
+
+  // The node crashed: what was not fsynced is lost.
+  void on_crash() { buffered_.clear(); }
+
+  uint64_t writes() const { return writes_; }
+  uint64_t fsyncs() const { return fsyncs_; }
+
+ private:
+  void wait(Duration min, Duration tail_mean, Duration max, const char* what);
+
+  World& world_;
+  NodeId node_;
+  Rng rng_;
+  DiskOptions options_;
+  Instant stalled_until_;
+  std::map<std::string, Bytes> durable_;
+  std::map<std::string, Bytes> buffered_;
+  uint64_t writes_ = 0;
+  uint64_t fsyncs_ = 0;
+};
+
+}  // namespace sim

@@ -1,0 +1,39 @@
+#include "sim/persister.h"
+
+#include "sim/world.h"
+
+namespace sim {
+namespace {
+const std::string kStateFile = "raft_state";
+const std::string kSnapshotFile = "snapshot";
+}  // namespace
+
+void Persister::save(const Bytes& raft_state, const Bytes& snapshot) {
+  std::vector<std::pair<std::string, Bytes>> files;
+  files.emplace_back(kStateFile, raft_state);
+  files.emplace_back(kSnapshotFile, snapshot);
+  disk_->write_all(std::move(files));
+  disk_->fsync();
+}
+
+Bytes Persister::read_raft_state() const {
+  const Bytes* bytes = disk_->read(kStateFile);
+  return bytes != nullptr ? *bytes : Bytes();
+}
+
+Bytes Persister::read_snapshot() const {
+  const Bytes* bytes = disk_->read(kSnapshotFile);
+  return bytes != nullptr ? *bytes : Bytes();
+}
+
+size_t Persister::raft_state_size() const {
+  const Bytes* bytes = disk_->read(kStateFile);
+  return bytes != nullptr ? bytes->size() : 0;
+}
+
+size_t Persister::snapshot_size() const {
+  const Bytes* bytes = disk_->read(kSnapshotFile);
+  return bytes != nullptr ? bytes->size() : 0;
+}
+
+}  // namespace sim

@@ -1,0 +1,108 @@
+#include "sim/stack_pool.h"
+
+#include <signal.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <mutex>
+#include <new>
+
+#include "sim/assert.h"
+
+namespace sim {
+
+StackPool::StackPool(size_t stack_size) {
+  page_size_ = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  usable_size_ = (stack_size + page_size_ - 1) / page_size_ * page_size_;
+  RAFTSIM_ASSERT(usable_size_ >= 4 * page_size_);
+}
+
+StackPool::~StackPool() {
+  for (void* base : mapped_) ::munmap(base, usable_size_ + page_size_);
+}
+
+boost::context::stack_context StackPool::acquire() {
+  void* base = nullptr;
+  if (!free_.empty()) {
+    base = free_.back();
+    free_.pop_back();
+  } else {
+    const size_t total = usable_size_ + page_size_;
+    base = ::mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                  -1, 0);
+    if (base == MAP_FAILED) throw std::bad_alloc();
+    // The lowest page is the guard: stacks grow down into it.
+    RAFTSIM_ASSERT(::mprotect(base, page_size_, PROT_NONE) == 0);
+    mapped_.push_back(base);
+  }
+  last_guard_low_ = static_cast<const char*>(base);
+  boost::context::stack_context stack;
+  stack.size = usable_size_;
+  stack.sp = static_cast<char*>(base) + page_size_ + usable_size_;
+  return stack;
+}
+
+void StackPool::release(boost::context::stack_context& stack) {
+  char* top = static_cast<char*>(stack.sp);
+  free_.push_back(top - usable_size_ - page_size_);
+}
+
+RunningFiberInfo& running_fiber_info() {
+  thread_local RunningFiberInfo info;
+  return info;
+}
+
+namespace {
+
+void write_text(const char* text) {
+  size_t length = std::strlen(text);
+  while (length > 0) {
+    ssize_t n = ::write(STDERR_FILENO, text, length);
+    if (n <= 0) return;
+    text += n;
+    length -= static_cast<size_t>(n);
+  }
+}
+
+void on_segv(int signal_number, siginfo_t* info, void*) {
+  const RunningFiberInfo& fiber = running_fiber_info();
+  const char* address = static_cast<const char*>(info->si_addr);
+  if (fiber.guard_low != nullptr && address >= fiber.guard_low && address < fiber.guard_high) {
+    write_text("raftsim: stack overflow in fiber '");
+    write_text(fiber.fiber_name != nullptr ? fiber.fiber_name : "?");
+    write_text("' on node '");
+    write_text(fiber.node_name != nullptr ? fiber.node_name : "?");
+    write_text("' (raise WorldOptions::stack_size or recurse less)\n");
+    ::_exit(4);
+  }
+  // Not ours: restore the default action and let the fault happen again.
+  ::signal(signal_number, SIG_DFL);
+}
+
+}  // namespace
+
+void install_overflow_handler() {
+  static std::once_flag once;  // process-wide signal disposition, not simulation state
+  std::call_once(once, [] {
+    struct sigaction action;
+    std::memset(&action, 0, sizeof action);
+    action.sa_sigaction = on_segv;
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGSEGV, &action, nullptr);
+  });
+  thread_local bool has_alternate_stack = false;
+  if (!has_alternate_stack) {
+    // Leaked on purpose: it must stay valid until the thread ends.
+    const size_t size = 64 * 1024;
+    stack_t alternate;
+    alternate.ss_sp = ::operator new(size);
+    alternate.ss_size = size;
+    alternate.ss_flags = 0;
+    ::sigaltstack(&alternate, nullptr);
+    has_alternate_stack = true;
+  }
+}
+
+}  // namespace sim

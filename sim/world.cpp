@@ -1,0 +1,538 @@
+#include "sim/world.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "sim/assert.h"
+#include "sim/mutex.h"
+#include "sim/rpc.h"
+
+namespace sim {
+
+namespace {
+
+constexpr uint32_t kNoSlot = UINT32_MAX;
+
+thread_local World* tls_world = nullptr;
+
+// Sets the thread's running world for a scope (run_*, crash, teardown) and restores it after.
+class RunningScope {
+ public:
+  explicit RunningScope(World* world) : previous_(tls_world) {
+    RAFTSIM_ASSERT(previous_ == nullptr || previous_ == world);
+    tls_world = world;
+  }
+  ~RunningScope() { tls_world = previous_; }
+
+ private:
+  World* previous_;
+};
+
+}  // namespace
+
+struct World::Event {
+  Instant at;
+  uint64_t key = 0;
+  uint32_t slot = kNoSlot;  // a fiber to resume, or kNoSlot for a callback
+  uint64_t token = 0;
+  std::function<void()> callback;
+};
+
+struct World::Node {
+  NodeId id = kNoNode;
+  std::string name;
+  bool process = false;
+  bool up = false;
+  uint64_t incarnation = 0;
+  BootFn boot;
+  Clock clock;
+  Rng rng{0};
+  std::unique_ptr<Disk> disk;
+  std::unique_ptr<Persister> persister;
+  std::unique_ptr<rpc::Endpoint> endpoint;
+  std::vector<std::shared_ptr<void>> kept;
+};
+
+namespace {
+
+// Heap order: the earliest (at, key) on top.
+bool later(const auto& a, const auto& b) {
+  if (a.at != b.at) return a.at > b.at;
+  return a.key > b.key;
+}
+
+}  // namespace
+
+World* World::running() { return tls_world; }
+
+World::World(WorldOptions options)
+    : options_(std::move(options)),
+      root_rng_(options_.seed),
+      schedule_rng_(root_rng_.fork("scheduler")),
+      stacks_(options_.stack_size),
+      trace_(options_.trace) {
+  RAFTSIM_ASSERT(options_.stack_size >= 16 * 1024);
+  network_ = std::make_unique<Network>(*this, root_rng_.fork("network"), options_.network);
+  network_->set_receiver([this](Packet&& packet) {
+    Node& receiver = node(packet.to);
+    if (receiver.up) receiver.endpoint->on_packet(std::move(packet));
+  });
+#if !defined(RAFTSIM_SANITIZE)
+  install_overflow_handler();
+#endif
+}
+
+World::~World() {
+  RunningScope scope(this);
+  std::vector<detail::Fiber*> alive;
+  for (auto& fiber : fibers_) {
+    if (fiber) alive.push_back(fiber.get());
+  }
+  std::sort(alive.begin(), alive.end(), [](auto* a, auto* b) { return a->id < b->id; });
+  for (detail::Fiber* fiber : alive) destroy_fiber(*fiber);
+  for (auto& n : nodes_) {
+    while (!n->kept.empty()) n->kept.pop_back();
+  }
+  queue_.clear();
+}
+
+// ---------------------------------------------------------------- nodes
+
+World::Node& World::node(NodeId id) {
+  RAFTSIM_ASSERT(id >= 0);
+  RAFTSIM_ASSERT(static_cast<size_t>(id) < nodes_.size());
+  return *nodes_[static_cast<size_t>(id)];
+}
+
+const World::Node& World::node(NodeId id) const {
+  RAFTSIM_ASSERT(id >= 0);
+  RAFTSIM_ASSERT(static_cast<size_t>(id) < nodes_.size());
+  return *nodes_[static_cast<size_t>(id)];
+}
+
+NodeId World::add_node(std::string name, BootFn boot) {
+  auto n = std::make_unique<Node>();
+  n->id = static_cast<NodeId>(nodes_.size());
+  n->rng = root_rng_.fork("node/" + name);
+  n->disk = std::make_unique<Disk>(*this, n->id, root_rng_.fork("disk/" + name), options_.disk);
+  n->persister = std::make_unique<Persister>(*n->disk);
+  n->endpoint = std::make_unique<rpc::Endpoint>(*this, n->id);
+  n->name = std::move(name);
+  n->boot = std::move(boot);
+  n->clock.global_anchor = now_;
+  n->clock.local_anchor = now_;
+  nodes_.push_back(std::move(n));
+  network_->add_node();
+  return nodes_.back()->id;
+}
+
+NodeId World::add_process(std::string name) {
+  NodeId id = add_node(std::move(name), nullptr);
+  Node& n = node(id);
+  n.process = true;
+  n.up = true;
+  n.incarnation = 1;
+  return id;
+}
+
+void World::start(NodeId id) {
+  Node& n = node(id);
+  RAFTSIM_ASSERT(!n.process);
+  RAFTSIM_ASSERT(!n.up);
+  n.up = true;
+  ++n.incarnation;
+  TraceEvent event;
+  event.at = now_;
+  event.kind = TraceKind::restart;
+  event.node = id;
+  event.id = n.incarnation;
+  trace_.record(std::move(event));
+  if (n.boot) spawn(id, "boot", n.boot);
+}
+
+void World::crash(NodeId id) {
+  Node& n = node(id);
+  RAFTSIM_ASSERT(!n.process);
+  RAFTSIM_ASSERT(n.up);
+  // A node cannot crash itself from inside: its own fiber would be destroyed under it.
+  RAFTSIM_ASSERT(current_ == nullptr || current_->node != id);
+  RunningScope scope(this);
+  n.up = false;
+  std::vector<detail::Fiber*> doomed;
+  for (auto& fiber : fibers_) {
+    if (fiber && fiber->node == id) doomed.push_back(fiber.get());
+  }
+  std::sort(doomed.begin(), doomed.end(), [](auto* a, auto* b) { return a->id < b->id; });
+  for (detail::Fiber* fiber : doomed) destroy_fiber(*fiber);
+  n.endpoint->on_crash();
+  n.disk->on_crash();
+  while (!n.kept.empty()) n.kept.pop_back();  // newest first, like a stack
+  TraceEvent event;
+  event.at = now_;
+  event.kind = TraceKind::crash;
+  event.node = id;
+  event.id = n.incarnation;
+  trace_.record(std::move(event));
+}
+
+void World::restart(NodeId id) {
+  if (is_up(id)) crash(id);
+  start(id);
+}
+
+bool World::is_up(NodeId id) const { return node(id).up; }
+bool World::is_process(NodeId id) const { return node(id).process; }
+uint64_t World::incarnation(NodeId id) const { return node(id).incarnation; }
+const std::string& World::node_name(NodeId id) const { return node(id).name; }
+Disk& World::disk(NodeId id) { return *node(id).disk; }
+Persister& World::persister(NodeId id) { return *node(id).persister; }
+Rng& World::node_rng(NodeId id) { return node(id).rng; }
+rpc::Endpoint& World::endpoint(NodeId id) { return *node(id).endpoint; }
+
+void World::keep(NodeId id, std::shared_ptr<void> object) {
+  Node& n = node(id);
+  RAFTSIM_ASSERT(n.up);
+  n.kept.push_back(std::move(object));
+}
+
+// ---------------------------------------------------------------- clocks
+
+void World::set_drift_ppm(NodeId id, int64_t ppm) {
+  RAFTSIM_ASSERT(ppm > -1000000);
+  Node& n = node(id);
+  n.clock.local_anchor = local_now(id);
+  n.clock.global_anchor = now_;
+  n.clock.ppm = ppm;
+}
+
+int64_t World::drift_ppm(NodeId id) const { return node(id).clock.ppm; }
+
+Instant World::local_now(NodeId id) const {
+  const Clock& c = node(id).clock;
+  const __int128 elapsed = (now_ - c.global_anchor).ns();
+  const __int128 local = elapsed * (1000000 + c.ppm) / 1000000;
+  return c.local_anchor + Duration::nanoseconds(static_cast<int64_t>(local));
+}
+
+Instant World::global_for_local(NodeId id, Instant local) const {
+  if (local == Instant::max()) return Instant::max();
+  const Clock& c = node(id).clock;
+  const __int128 local_elapsed = (local - c.local_anchor).ns();
+  const __int128 rate = 1000000 + c.ppm;
+  // Round up, so a timer never fires before its local deadline.
+  __int128 global = (local_elapsed * 1000000 + rate - 1) / rate;
+  const Instant at = c.global_anchor + Duration::nanoseconds(static_cast<int64_t>(global));
+  return std::max(at, now_);
+}
+
+// ---------------------------------------------------------------- fibers
+
+void World::spawn(NodeId id, std::string name, std::function<void()> body) {
+  RAFTSIM_ASSERT(node(id).up);
+  auto owned = std::make_unique<detail::Fiber>();
+  detail::Fiber& f = *owned;
+  f.id = next_fiber_id_++;
+  f.name = std::move(name);
+  f.node = id;
+  f.body = std::move(body);
+  if (!free_slots_.empty()) {
+    f.slot = free_slots_.back();
+    free_slots_.pop_back();
+    fibers_[f.slot] = std::move(owned);
+  } else {
+    f.slot = static_cast<uint32_t>(fibers_.size());
+    fibers_.push_back(std::move(owned));
+  }
+  f.context = boost::context::fiber(
+      std::allocator_arg, PooledStack(stacks_), [this, fp = &f](boost::context::fiber&& caller) {
+        fp->caller = std::move(caller);
+        std::exception_ptr error;
+        try {
+          fp->body();
+        } catch (const boost::context::detail::forced_unwind&) {
+          throw;
+        } catch (...) {
+          error = std::current_exception();
+        }
+        // Outside the handler: recording may not suspend inside a catch block.
+        if (error) on_fiber_exception(*fp, error);
+        fp->body = nullptr;
+        fp->state = detail::FiberState::done;
+        return std::move(fp->caller);
+      });
+  f.guard_low = stacks_.last_guard_low();
+  f.guard_high = stacks_.last_guard_high();
+  f.state = detail::FiberState::ready;
+  f.token = next_token_++;
+  ++stats_.fibers_spawned;
+  push_event(Event{now_, 0, f.slot, f.token, nullptr});
+  TraceEvent event;
+  event.at = now_;
+  event.kind = TraceKind::spawn;
+  event.node = id;
+  event.id = f.id;
+  event.text = f.name;
+  trace_.record(std::move(event));
+}
+
+detail::Fiber& World::current_checked() const {
+  RAFTSIM_ASSERT(current_ != nullptr);
+  return *current_;
+}
+
+void World::resume(detail::Fiber& f) {
+  RAFTSIM_ASSERT(current_ == nullptr);
+  f.state = detail::FiberState::running;
+  current_ = &f;
+  RunningFiberInfo& info = running_fiber_info();
+  info = {f.name.c_str(), node(f.node).name.c_str(), f.guard_low, f.guard_high};
+  ++stats_.fiber_switches;
+  f.context = std::move(f.context).resume();
+  info = {};
+  current_ = nullptr;
+  if (f.state == detail::FiberState::done) finish_fiber(f);
+}
+
+void World::suspend(detail::Fiber& f) {
+  RAFTSIM_ASSERT(current_ == &f);
+  f.caller = std::move(f.caller).resume();
+  // After every switch: we are back on the fiber we expect, and it is running.
+  RAFTSIM_ASSERT(current_ == &f);
+  RAFTSIM_ASSERT(f.state == detail::FiberState::running);
+}
+
+WakeReason World::block(detail::WaitInfo info, Instant deadline) {
+  detail::Fiber& f = current_checked();
+  RAFTSIM_ASSERT(!f.unwinding);
+  f.state = detail::FiberState::blocked;
+  f.wait = std::move(info);
+  f.blocked_since = now_;
+  f.token = next_token_++;
+  if (deadline != Instant::max()) push_event(Event{std::max(deadline, now_), 0, f.slot, f.token, nullptr});
+  suspend(f);
+  return f.wake_reason;
+}
+
+void World::wake(detail::Fiber& f, WakeReason reason) {
+  RAFTSIM_ASSERT(f.state == detail::FiberState::blocked);
+  f.state = detail::FiberState::ready;
+  f.wake_reason = reason;
+  f.token = next_token_++;
+  push_event(Event{now_, 0, f.slot, f.token, nullptr});
+}
+
+void World::schedule(Instant at, std::function<void()> callback) {
+  RAFTSIM_ASSERT(at >= now_);
+  push_event(Event{at, 0, kNoSlot, 0, std::move(callback)});
+}
+
+void World::push_event(Event event) {
+  const uint64_t sequence = next_key_++;
+  if (options_.interleave) {
+    // Same-instant events run in a seeded random order; the low half keeps keys unique.
+    event.key = (schedule_rng_.next() & 0xffffffff00000000ULL) | (sequence & 0xffffffffULL);
+  } else {
+    event.key = sequence;
+  }
+  queue_.push_back(std::move(event));
+  std::push_heap(queue_.begin(), queue_.end(), [](const Event& a, const Event& b) { return later(a, b); });
+}
+
+void World::finish_fiber(detail::Fiber& f) {
+  release_held_mutexes(f);
+  const uint32_t slot = f.slot;
+  fibers_[slot].reset();
+  free_slots_.push_back(slot);
+}
+
+void World::destroy_fiber(detail::Fiber& f) {
+  f.unwinding = true;
+  detail::Fiber* previous = current_;
+  current_ = &f;
+  // Destroying a suspended Boost.Context fiber unwinds its stack (forced_unwind): destructors run.
+  f.context = boost::context::fiber();
+  current_ = previous;
+  finish_fiber(f);
+}
+
+void World::release_held_mutexes(detail::Fiber& f) {
+  while (!f.held.empty()) f.held.back()->release_from(f);
+}
+
+void World::on_fiber_exception(detail::Fiber& f, std::exception_ptr error) {
+  std::string what = "unknown exception";
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  if (!fiber_error_) fiber_error_ = error;
+  if (!failure_) {
+    failure_ = Failure{"exception", describe(f) + " threw: " + what, now_, {f.node}};
+  }
+}
+
+// ---------------------------------------------------------------- running
+
+bool World::run_for(Duration duration) { return run_until(now_ + duration); }
+
+bool World::run_until(Instant until) { return run_loop(until, nullptr); }
+
+bool World::run_while(const std::function<bool()>& condition) {
+  return run_loop(Instant::max(), &condition);
+}
+
+bool World::run_main(NodeId process, std::function<void()> body) {
+  auto done = std::make_shared<bool>(false);
+  spawn(process, "main", [done, body = std::move(body)] {
+    body();
+    *done = true;
+  });
+  const std::function<bool()> condition = [done] { return !*done; };
+  return run_loop(Instant::max(), &condition);
+}
+
+bool World::run_loop(Instant limit, const std::function<bool()>* condition) {
+  RunningScope scope(this);
+  const auto wall_start = std::chrono::steady_clock::now();  // wall-time stat, not simulated
+  bool reached = false;
+  while (!failure_) {
+    if (condition != nullptr && !(*condition)()) {
+      reached = true;
+      break;
+    }
+    if (queue_.empty()) {
+      if (std::any_of(fibers_.begin(), fibers_.end(), [](auto& f) { return f != nullptr; })) {
+        report_idle_deadlock();
+        break;
+      }
+      if (condition != nullptr) {
+        fail("deadlock", "deadlock: nothing is left to run, but the run's condition still holds");
+        break;
+      }
+      now_ = std::max(now_, limit);
+      reached = true;
+      break;
+    }
+    if (queue_.front().at > limit) {
+      now_ = std::max(now_, limit);
+      reached = true;
+      break;
+    }
+    std::pop_heap(queue_.begin(), queue_.end(), [](const Event& a, const Event& b) { return later(a, b); });
+    Event event = std::move(queue_.back());
+    queue_.pop_back();
+    now_ = event.at;
+    dispatch(event);
+    if (stats_.events >= options_.steps_max && !failure_) {
+      fail("budget", "the run exceeded its step budget of " + std::to_string(options_.steps_max) +
+                         " events");
+    }
+  }
+  stats_.wall_seconds +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  if (fiber_error_) std::rethrow_exception(std::exchange(fiber_error_, nullptr));
+  return reached && !failure_;
+}
+
+void World::dispatch(Event& event) {
+  if (event.slot == kNoSlot) {
+    ++stats_.events;
+    event.callback();
+    return;
+  }
+  if (event.slot >= fibers_.size()) return;
+  detail::Fiber* f = fibers_[event.slot].get();
+  if (f == nullptr || f->token != event.token) return;  // stale (invariant 1)
+  ++stats_.events;
+  if (f->state == detail::FiberState::blocked) {
+    // Its deadline passed first. Leave the wait list now, so nothing is handed to it.
+    if (f->waiter != nullptr && f->waiter->list != nullptr) f->waiter->list->remove(*f->waiter);
+    f->wake_reason = WakeReason::timeout;
+    TraceEvent trace_event;
+    trace_event.at = now_;
+    trace_event.kind = TraceKind::timer;
+    trace_event.node = f->node;
+    trace_event.id = f->id;
+    trace_.record(std::move(trace_event));
+  }
+  resume(*f);
+}
+
+void World::report_idle_deadlock() {
+  fail("deadlock", "deadlock: every fiber is blocked and no event is pending\n" +
+                       blocked_fibers_report());
+}
+
+// ---------------------------------------------------------------- reports
+
+std::string World::describe(const detail::Fiber& f) const {
+  return "fiber '" + f.name + "' (#" + std::to_string(f.id) + ") on node '" + node(f.node).name +
+         "'";
+}
+
+std::string World::blocked_fibers_report() const {
+  std::vector<const detail::Fiber*> blocked;
+  for (const auto& f : fibers_) {
+    if (f && f->state == detail::FiberState::blocked) blocked.push_back(f.get());
+  }
+  std::sort(blocked.begin(), blocked.end(), [](auto* a, auto* b) { return a->id < b->id; });
+  std::string report;
+  for (const detail::Fiber* f : blocked) {
+    report += "  " + describe(*f) + " waits on " + f->wait.kind;
+    if (!f->wait.object.empty()) report += " '" + f->wait.object + "'";
+    if (f->waiting_mutex != nullptr && f->waiting_mutex->owner() != nullptr) {
+      report += " held by " + describe(*f->waiting_mutex->owner());
+    }
+    report += " since " + to_string(f->blocked_since) + "\n";
+  }
+  return report;
+}
+
+void World::check_no_lock_held(const char* operation) {
+  detail::Fiber* f = current_;
+  if (f == nullptr || f->held.empty()) return;
+  const LockAcrossBlock policy = options_.detect.lock_across_block;
+  if (policy == LockAcrossBlock::off) return;
+  std::string message = describe(*f) + " blocks in " + operation + " while holding mutex '" +
+                        f->held.back()->name() + "'";
+  TraceEvent event;
+  event.at = now_;
+  event.kind = TraceKind::note;
+  event.node = f->node;
+  event.topic = "lock";
+  event.text = message;
+  trace_.record(std::move(event));
+  if (policy == LockAcrossBlock::error) fail("lock", "lock held across a blocking call: " + message);
+}
+
+void World::fail(std::string kind, std::string message) {
+  fail(Failure{std::move(kind), std::move(message), now_, {}});
+}
+
+void World::fail(Failure failure) {
+  if (!failure_) {
+    failure.at = now_;
+    if (failure.nodes.empty() && current_ != nullptr) failure.nodes.push_back(current_->node);
+    failure_ = std::move(failure);
+  }
+  // A failing fiber stops where it is; the loop ends the run before anything else happens.
+  if (current_ != nullptr && !current_->unwinding) {
+    block({"nothing (the run failed)", "", nullptr}, Instant::max());
+  }
+}
+
+Stats World::stats() const {
+  Stats s = stats_;
+  const NetworkStats& net = network_->stats();
+  s.messages_sent = net.sent;
+  s.messages_delivered = net.delivered;
+  s.messages_dropped = net.dropped;
+  s.messages_duplicated = net.duplicated;
+  s.bytes_sent = net.bytes_sent;
+  s.simulated = now_.since_epoch();
+  return s;
+}
+
+}  // namespace sim

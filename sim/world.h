@@ -1,0 +1,208 @@
+// sim::World: one seeded, deterministic run of a distributed system.
+//
+// Contract. A world owns the scheduler (one event queue ordered by (time, key)), the random
+// streams, the network, the nodes with their disks and persisters, and the trace. Everything in it
+// runs on the thread that calls run_*; several worlds may run on several threads at once, since the
+// only ambient state is a thread-local pointer to the running world and fiber. Given the same
+// options (seed included) and the same calls, a world produces the same trace and fingerprint.
+//
+// Nodes are servers that faults can hit: crash() destroys their fibers (stacks unwind, destructors
+// run), their RPC handlers and their volatile objects, and drops unsynced disk writes; start()
+// runs their boot function again on a fresh incarnation. Processes are tester code that faults
+// never touch. Each node has its own clock, which runs at rate 1 + drift.
+//
+// The detectors: a mutex wait that closes a cycle is reported at once as a deadlock; a mutex or
+// channel wait longer than its bound is reported; when every fiber is blocked and no event is
+// pending, the world reports a deadlock listing every blocked fiber and what it waits on; a fiber
+// that sleeps, calls an RPC or blocks on a channel while holding a sim::Mutex is reported
+// (lock_across_block). A report ends the run with a Failure of kind "deadlock" or "lock".
+#pragma once
+
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/detail/fiber.h"
+#include "sim/disk.h"
+#include "sim/ids.h"
+#include "sim/network.h"
+#include "sim/persister.h"
+#include "sim/rng.h"
+#include "sim/stack_pool.h"
+#include "sim/time.h"
+#include "sim/trace.h"
+
+namespace sim {
+
+namespace rpc {
+class Endpoint;
+}
+
+enum class LockAcrossBlock : uint8_t { error, warn, off };
+
+struct DetectorOptions {
+  Duration mutex_wait_max = Duration::seconds(30);  // > 0, or zero to disable; default 30 s
+  Duration channel_wait_max = Duration::zero();     // > 0, or zero (default) to disable
+  LockAcrossBlock lock_across_block = LockAcrossBlock::error;
+};
+
+struct WorldOptions {
+  uint64_t seed = 1;
+  // Run the events due at the same instant in a seeded random order instead of FIFO.
+  bool interleave = false;
+  uint64_t steps_max = 2'000'000'000;  // events dispatched before the run fails as "budget"
+  size_t stack_size = 256 * 1024;      // usable bytes per fiber stack, >= 16 KiB
+  DetectorOptions detect;
+  NetworkOptions network;
+  DiskOptions disk;
+  TraceOptions trace;
+};
+
+// Why a run stopped early. `kind` is a short class ("deadlock", "lock", "budget", "exception",
+// or one named by a layer above, such as "safety"); `message` is the full human report.
+struct Failure {
+  std::string kind;
+  std::string message;
+  Instant at;
+  std::vector<NodeId> nodes;
+};
+
+struct Stats {
+  uint64_t events = 0;          // events dispatched
+  uint64_t fiber_switches = 0;  // resumptions of a fiber
+  uint64_t fibers_spawned = 0;
+  uint64_t messages_sent = 0;
+  uint64_t messages_delivered = 0;
+  uint64_t messages_dropped = 0;
+  uint64_t messages_duplicated = 0;
+  uint64_t bytes_sent = 0;
+  Duration simulated;
+  double wall_seconds = 0;  // wall time spent inside run_* calls (a measurement, never an input)
+};
+
+// A node's boot function runs in a fiber named "boot" on the node each time it starts.
+using BootFn = std::function<void()>;
+
+class World {
+ public:
+  explicit World(WorldOptions options = {});
+  ~World();
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  // ---- nodes and processes
+  NodeId add_node(std::string name, BootFn boot);  // added down; start() boots it
+  NodeId add_process(std::string name);            // up from the start, never faulted
+  void start(NodeId node);
+  void crash(NodeId node);
+  void restart(NodeId node);  // crash if up, then start
+  bool is_up(NodeId node) const;
+  bool is_process(NodeId node) const;
+  uint64_t incarnation(NodeId node) const;
+  const std::string& node_name(NodeId node) const;
+  size_t node_count() const { return nodes_.size(); }
+  // Keep an object alive until the node's next crash (volatile state).
+  void keep(NodeId node, std::shared_ptr<void> object);
+
+  // Node-local clocks: local time runs at rate (1e6 + ppm) / 1e6 of global time.
+  void set_drift_ppm(NodeId node, int64_t ppm);
+  int64_t drift_ppm(NodeId node) const;
+  Instant local_now(NodeId node) const;
+  Instant global_for_local(NodeId node, Instant local) const;
+
+  // ---- fibers
+  void spawn(NodeId node, std::string name, std::function<void()> body);
+
+  // ---- running. Each returns true when it reached its goal, false when the run failed.
+  bool run_for(Duration duration);
+  bool run_until(Instant until);
+  bool run_while(const std::function<bool()>& condition);
+  // Spawns `body` on `process` and runs until it returns. An exception thrown by any fiber is
+  // rethrown here, in the caller's context (so test assertions inside fibers work).
+  bool run_main(NodeId process, std::function<void()> body);
+
+  Instant now() const { return now_; }
+
+  // ---- components
+  Network& network() { return *network_; }
+  Disk& disk(NodeId node);
+  Persister& persister(NodeId node);
+  Trace& trace() { return trace_; }
+  const Trace& trace() const { return trace_; }
+  uint64_t fingerprint() const { return trace_.fingerprint(); }
+  Stats stats() const;
+  const WorldOptions& options() const { return options_; }
+  // An independent random stream derived from the seed and `name`.
+  Rng fork_rng(std::string_view name) const { return root_rng_.fork(name); }
+  Rng& node_rng(NodeId node);
+  rpc::Endpoint& endpoint(NodeId node);
+
+  // ---- failures
+  const std::optional<Failure>& failure() const { return failure_; }
+  // Records the first failure and stops the run; from inside a fiber, that fiber stops too.
+  void fail(Failure failure);
+  void fail(std::string kind, std::string message);
+
+  // ---- the runtime's own interface, for sim's primitives (runtime.h, sync, rpc, disk)
+  detail::Fiber* current() const { return current_; }
+  detail::Fiber& current_checked() const;
+  // Blocks the current fiber until wake() or the global deadline (Instant::max() for none).
+  WakeReason block(detail::WaitInfo info, Instant deadline);
+  void wake(detail::Fiber& fiber, WakeReason reason);
+  void schedule(Instant at, std::function<void()> callback);
+  // Called before an operation that blocks for a while: reports a held sim::Mutex.
+  void check_no_lock_held(const char* operation);
+  // The report used by every deadlock message: each blocked fiber and what it waits on.
+  std::string blocked_fibers_report() const;
+  std::string describe(const detail::Fiber& fiber) const;
+
+  // The world running on this thread, if any (set while run_* executes).
+  static World* running();
+
+ private:
+  struct Event;
+  struct Node;
+  struct Clock {
+    Instant global_anchor;
+    Instant local_anchor;
+    int64_t ppm = 0;
+  };
+
+  bool run_loop(Instant limit, const std::function<bool()>* condition);
+  void dispatch(Event& event);
+  void resume(detail::Fiber& fiber);
+  void suspend(detail::Fiber& fiber);
+  void push_event(Event event);
+  void finish_fiber(detail::Fiber& fiber);
+  void destroy_fiber(detail::Fiber& fiber);
+  void release_held_mutexes(detail::Fiber& fiber);
+  void report_idle_deadlock();
+  void on_fiber_exception(detail::Fiber& fiber, std::exception_ptr error);
+  Node& node(NodeId id);
+  const Node& node(NodeId id) const;
+
+  WorldOptions options_;
+  Rng root_rng_;
+  Rng schedule_rng_;
+  Instant now_;
+  uint64_t next_key_ = 0;
+  uint64_t next_token_ = 1;
+  uint64_t next_fiber_id_ = 1;
+  std::vector<Event> queue_;  // a binary heap, earliest (at, key) at the front
+  StackPool stacks_;
+  std::vector<std::unique_ptr<detail::Fiber>> fibers_;  // slot table
+  std::vector<uint32_t> free_slots_;
+  std::vector<std::unique_ptr<Node>> nodes_;
+  std::unique_ptr<Network> network_;
+  Trace trace_;
+  detail::Fiber* current_ = nullptr;
+  std::optional<Failure> failure_;
+  std::exception_ptr fiber_error_;
+  Stats stats_;
+};
+
+}  // namespace sim
