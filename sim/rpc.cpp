@@ -67,7 +67,10 @@ void Endpoint::on_packet(Packet&& packet) {
   if (envelope->kind != PacketKind::request) return;
   const NodeId from = packet.from;
   const uint64_t call_id = envelope->call_id;
-  world_.spawn(node_, "rpc " + envelope->method,
+  // The name first: argument evaluation order differs between compilers, and the lambda
+  // below moves the method out.
+  std::string fiber_name = "rpc " + envelope->method;
+  world_.spawn(node_, std::move(fiber_name),
                [this, from, call_id, method = std::move(envelope->method),
                 body = std::move(envelope->body)]() mutable {
                  serve(from, call_id, std::move(method), std::move(body));

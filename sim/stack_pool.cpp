@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cstring>
-#include <mutex>
 #include <new>
 
 #include "sim/assert.h"
@@ -65,6 +64,11 @@ void write_text(const char* text) {
   }
 }
 
+struct sigaction& previous_action() {
+  static struct sigaction previous;  // the process's SIGSEGV disposition, not simulation state
+  return previous;
+}
+
 void on_segv(int signal_number, siginfo_t* info, void*) {
   const RunningFiberInfo& fiber = running_fiber_info();
   const char* address = static_cast<const char*>(info->si_addr);
@@ -76,22 +80,24 @@ void on_segv(int signal_number, siginfo_t* info, void*) {
     write_text("' (raise WorldOptions::stack_size or recurse less)\n");
     ::_exit(4);
   }
-  // Not ours: restore the default action and let the fault happen again.
-  ::signal(signal_number, SIG_DFL);
+  // Not ours: put back whatever handled SIGSEGV before us and let the fault happen again.
+  ::sigaction(signal_number, &previous_action(), nullptr);
 }
 
 }  // namespace
 
 void install_overflow_handler() {
-  static std::once_flag once;  // process-wide signal disposition, not simulation state
-  std::call_once(once, [] {
+  // Reinstalled whenever someone else (a test framework, say) took SIGSEGV over since.
+  struct sigaction current;
+  ::sigaction(SIGSEGV, nullptr, &current);
+  if ((current.sa_flags & SA_SIGINFO) == 0 || current.sa_sigaction != on_segv) {
     struct sigaction action;
     std::memset(&action, 0, sizeof action);
     action.sa_sigaction = on_segv;
     action.sa_flags = SA_SIGINFO | SA_ONSTACK;
     sigemptyset(&action.sa_mask);
-    ::sigaction(SIGSEGV, &action, nullptr);
-  });
+    ::sigaction(SIGSEGV, &action, &previous_action());
+  }
   thread_local bool has_alternate_stack = false;
   if (!has_alternate_stack) {
     // Leaked on purpose: it must stay valid until the thread ends.

@@ -3,6 +3,8 @@
 // job; `--fingerprints` prints one "seed fingerprint" line per seed for determinism checks.
 #include <fmt/core.h>
 
+#include <fstream>
+
 #include "sim/fixture/gossip.h"
 #include "tools/command.h"
 
@@ -17,6 +19,7 @@ struct DemoOptions {
   bool no_faults = false;
   bool interleave = false;
   bool fingerprints_only = false;
+  std::string trace_path;
 };
 
 int run_demo(const DemoOptions& o) {
@@ -28,7 +31,16 @@ int run_demo(const DemoOptions& o) {
     options.duration = sim::Duration::milliseconds(o.duration_ms);
     options.faults = !o.no_faults;
     options.interleave = o.interleave;
+    options.record_trace = !o.trace_path.empty();
     const sim::fixture::GossipResult r = sim::fixture::run_gossip(options);
+    if (!o.trace_path.empty()) {
+      std::ofstream out(o.trace_path);
+      for (const sim::TraceEvent& e : r.trace) out << sim::Trace::to_json(e) << '\n';
+      if (!out) {
+        fmt::print(stderr, "raftsim: cannot write the trace to {}\n", o.trace_path);
+        return kExitBadInput;
+      }
+    }
     if (r.failure) ++failures;
     if (o.fingerprints_only) {
       fmt::print("{} {}\n", seed, sim::fingerprint_hex(r.fingerprint));
@@ -67,6 +79,8 @@ void add_demo_command(CLI::App& app, Action& action) {
                 "Shuffle same-instant events with the seed");
   cmd->add_flag("--fingerprints", options->fingerprints_only,
                 "Print only 'seed fingerprint' lines");
+  cmd->add_option("--trace", options->trace_path,
+                  "Write every event of the (last) run as JSON lines to this file");
   cmd->callback([&action, options] { action = [options] { return run_demo(*options); }; });
 }
 

@@ -1,0 +1,166 @@
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <memory>
+#include <string>
+
+#include "sim/runtime.h"
+#include "sim/stack_pool.h"
+#include "sim/world.h"
+
+using namespace sim;
+
+TEST_CASE("fibers: run_main runs a fiber to completion in simulated time", "[sim][fiber]") {
+  World w;
+  const NodeId p = w.add_process("tester");
+  std::vector<int64_t> stamps;
+  REQUIRE(w.run_main(p, [&] {
+    stamps.push_back(now().ns());
+    sleep_for(25_ms);
+    stamps.push_back(now().ns());
+    CHECK(self() == p);
+  }));
+  CHECK(stamps == std::vector<int64_t>{0, 25000000});
+}
+
+TEST_CASE("fibers: go spawns on the current node and fibers interleave at sleeps",
+          "[sim][fiber]") {
+  World w;
+  const NodeId p = w.add_process("tester");
+  std::string log;
+  REQUIRE(w.run_main(p, [&] {
+    go("a", [&] {
+      for (int i = 0; i < 3; ++i) {
+        log += 'a';
+        sleep_for(10_ms);
+      }
+    });
+    go("b", [&] {
+      sleep_for(5_ms);
+      for (int i = 0; i < 3; ++i) {
+        log += 'b';
+        sleep_for(10_ms);
+      }
+    });
+    sleep_for(100_ms);
+  }));
+  CHECK(log == "ababab");
+}
+
+TEST_CASE("fibers: stacks are pooled and reused, not mapped per fiber", "[sim][fiber]") {
+  StackPool pool(64 * 1024);
+  auto a = pool.acquire();
+  auto b = pool.acquire();
+  CHECK(pool.mapped_count() == 2);
+  pool.release(a);
+  auto c = pool.acquire();
+  CHECK(c.sp == a.sp);
+  CHECK(pool.mapped_count() == 2);
+  pool.release(b);
+  pool.release(c);
+  CHECK(pool.free_count() == 2);
+
+  World w;
+  const NodeId p = w.add_process("tester");
+  REQUIRE(w.run_main(p, [&] {
+    for (int i = 0; i < 1000; ++i) {
+      go("short", [] {});
+      yield();
+    }
+  }));
+  CHECK(w.stats().fibers_spawned == 1001);
+}
+
+namespace {
+
+struct Flag {
+  explicit Flag(int* counter) : counter_(counter) {}
+  ~Flag() { ++*counter_; }
+  int* counter_;
+};
+
+}  // namespace
+
+TEST_CASE("fibers: crashing a node unwinds its fibers and destroys its volatile state",
+          "[sim][fiber]") {
+  World w;
+  int unwound = 0;
+  int volatile_destroyed = 0;
+  int boots = 0;
+  const NodeId n = w.add_node("n0", [&] {
+    ++boots;
+    keep(std::make_shared<Flag>(&volatile_destroyed));
+    go("sleeper", [&] {
+      Flag guard(&unwound);
+      sleep_for(1000_s);
+    });
+  });
+  const NodeId p = w.add_process("tester");
+  w.start(n);
+  REQUIRE(w.run_main(p, [&] {
+    sleep_for(10_ms);
+    CHECK(unwound == 0);
+    w.crash(n);
+    CHECK(unwound == 1);
+    CHECK(volatile_destroyed == 1);
+    CHECK_FALSE(w.is_up(n));
+    w.start(n);
+    sleep_for(10_ms);
+  }));
+  CHECK(boots == 2);
+  CHECK(w.incarnation(n) == 2);
+}
+
+TEST_CASE("fibers: an exception thrown in a fiber reaches the caller of run", "[sim][fiber]") {
+  World w;
+  const NodeId p = w.add_process("tester");
+  CHECK_THROWS_WITH(w.run_main(p, [] {
+    sleep_for(1_ms);
+    throw std::runtime_error("boom");
+  }),
+                    "boom");
+  REQUIRE(w.failure().has_value());
+  CHECK(w.failure()->kind == "exception");
+}
+
+namespace {
+
+int recurse(int depth) {
+  volatile char pad[512];
+  pad[0] = static_cast<char>(depth);
+  return depth > 1000000 ? 0 : recurse(depth + 1) + pad[0];
+}
+
+}  // namespace
+
+#if !defined(RAFTSIM_SANITIZE)
+TEST_CASE("fibers: a stack overflow names the fiber and node and exits with code 4",
+          "[sim][fiber]") {
+  int pipe_fds[2];
+  REQUIRE(pipe(pipe_fds) == 0);
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    dup2(pipe_fds[1], STDERR_FILENO);
+    WorldOptions options;
+    options.stack_size = 64 * 1024;
+    World w(options);
+    const NodeId n = w.add_node("server-3", [] { go("deep-recursion", [] { recurse(0); }); });
+    w.start(n);
+    w.run_for(1_s);
+    _exit(0);  // not reached: the overflow exits with 4
+  }
+  close(pipe_fds[1]);
+  std::string output;
+  char buffer[512];
+  ssize_t n;
+  while ((n = read(pipe_fds[0], buffer, sizeof buffer)) > 0) output.append(buffer, static_cast<size_t>(n));
+  close(pipe_fds[0]);
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 4);
+  CHECK_THAT(output, Catch::Contains("stack overflow in fiber 'deep-recursion' on node 'server-3'"));
+}
+#endif

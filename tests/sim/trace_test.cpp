@@ -1,0 +1,87 @@
+#include <catch2/catch.hpp>
+#include <set>
+#include <sstream>
+
+#include "sim/fixture/gossip.h"
+#include "sim/trace.h"
+
+using namespace sim;
+
+TEST_CASE("trace: same seed, same fingerprint; another seed, another", "[sim][trace]") {
+  fixture::GossipOptions options;
+  options.seed = 5;
+  const uint64_t first = fixture::run_gossip(options).fingerprint;
+  CHECK(first == fixture::run_gossip(options).fingerprint);
+  options.seed = 6;
+  CHECK(first != fixture::run_gossip(options).fingerprint);
+  options.seed = 5;
+  options.interleave = true;
+  CHECK(first != fixture::run_gossip(options).fingerprint);
+}
+
+TEST_CASE("trace: the fixture's runs cover every event kind", "[sim][trace]") {
+  fixture::GossipOptions options;
+  options.seed = 8;
+  options.record_trace = true;
+  const fixture::GossipResult r = fixture::run_gossip(options);
+  std::set<TraceKind> kinds;
+  for (const TraceEvent& e : r.trace) kinds.insert(e.kind);
+  for (TraceKind kind : {TraceKind::spawn, TraceKind::timer, TraceKind::send, TraceKind::deliver,
+                         TraceKind::drop, TraceKind::duplicate, TraceKind::crash,
+                         TraceKind::restart, TraceKind::persist, TraceKind::fault,
+                         TraceKind::note}) {
+    INFO(to_string(kind));
+    CHECK(kinds.count(kind) == 1);
+  }
+}
+
+TEST_CASE("trace: every field of an event feeds the fingerprint", "[sim][trace]") {
+  const TraceEvent base{Instant::from_ns(5), TraceKind::send, 1, 2, 3, 4, "topic", "text"};
+  const uint64_t h = Trace::fold(0, base);
+  std::vector<TraceEvent> variants(8, base);
+  variants[0].at = Instant::from_ns(6);
+  variants[1].kind = TraceKind::deliver;
+  variants[2].node = 9;
+  variants[3].peer = 9;
+  variants[4].id = 9;
+  variants[5].size = 9;
+  variants[6].topic = "topiC";
+  variants[7].text = "text ";
+  for (const TraceEvent& v : variants) CHECK(Trace::fold(0, v) != h);
+  // Field boundaries matter: moving a byte from topic to text changes the hash.
+  TraceEvent moved = base;
+  moved.topic = "topict";
+  moved.text = "ext";
+  CHECK(Trace::fold(0, moved) != h);
+}
+
+TEST_CASE("trace: the fingerprint is the fold of the recorded events", "[sim][trace]") {
+  fixture::GossipOptions options;
+  options.seed = 2;
+  options.record_trace = true;
+  const fixture::GossipResult r = fixture::run_gossip(options);
+  uint64_t h = Trace(TraceOptions{}).fingerprint();
+  for (const TraceEvent& e : r.trace) h = Trace::fold(h, e);
+  CHECK(h == r.fingerprint);
+}
+
+TEST_CASE("trace: JSON lines export and the recent-events ring", "[sim][trace]") {
+  Trace trace(TraceOptions{true, 3});
+  for (int i = 1; i <= 5; ++i) {
+    trace.record({Instant::from_ns(i), TraceKind::note, 0, kNoNode, 0, 0, "t", std::to_string(i)});
+  }
+  std::ostringstream out;
+  trace.write_jsonl(out);
+  std::istringstream lines(out.str());
+  std::string line;
+  int count = 0;
+  while (std::getline(lines, line)) ++count;
+  CHECK(count == 5);
+  CHECK(Trace::to_json(trace.all()[0]) ==
+        R"({"at_ns":1,"kind":"note","node":0,"topic":"t","text":"1"})");
+  const std::vector<TraceEvent> recent = trace.recent();
+  REQUIRE(recent.size() == 3);
+  CHECK(recent[0].text == "3");
+  CHECK(recent[2].text == "5");
+  CHECK(fingerprint_hex(0xabc) == "0000000000000abc");
+}
