@@ -24,7 +24,8 @@ void throwing_assert_handler(const char* condition, const char* file, int line);
 
 }  // namespace sim
 
-#define RAFTSIM_ASSERT(cond)                                            \
-  do {                                                                  \
-    if (!(cond)) [[unlikely]] ::sim::assert_failed(#cond, __FILE__, __LINE__); \
+#define RAFTSIM_ASSERT(cond)                           \
+  do {                                                 \
+    if (!(cond)) [[unlikely]]                          \
+      ::sim::assert_failed(#cond, __FILE__, __LINE__); \
   } while (false)

@@ -63,9 +63,7 @@ class Channel {
   std::optional<T> recv() { return recv_until(Instant::max()); }
 
   // Waits at most `timeout` of node-local time.
-  std::optional<T> recv_for(Duration timeout) {
-    return recv_until(core_.local_to_global(timeout));
-  }
+  std::optional<T> recv_for(Duration timeout) { return recv_until(core_.local_to_global(timeout)); }
 
   std::optional<T> try_recv() {
     std::optional<T> value = take_ready();

@@ -22,10 +22,10 @@ namespace sim {
 class World;
 
 struct DiskOptions {
-  Duration write_latency_min = Duration::microseconds(10);        // >= 0
-  Duration write_latency_tail_mean = Duration::microseconds(10);  // >= 0
-  Duration write_latency_max = Duration::milliseconds(1);         // >= write_latency_min
-  Duration fsync_latency_min = Duration::microseconds(100);       // >= 0
+  Duration write_latency_min = Duration::microseconds(10);         // >= 0
+  Duration write_latency_tail_mean = Duration::microseconds(10);   // >= 0
+  Duration write_latency_max = Duration::milliseconds(1);          // >= write_latency_min
+  Duration fsync_latency_min = Duration::microseconds(100);        // >= 0
   Duration fsync_latency_tail_mean = Duration::microseconds(100);  // >= 0
   Duration fsync_latency_max = Duration::milliseconds(5);          // >= fsync_latency_min
 };

@@ -24,7 +24,7 @@ namespace sim {
 class World;
 
 struct NetworkOptions {
-  Duration latency_min = Duration::microseconds(500);       // >= 0; default 0.5 ms
+  Duration latency_min = Duration::microseconds(500);        // >= 0; default 0.5 ms
   Duration latency_tail_mean = Duration::microseconds(500);  // >= 0; default 0.5 ms
   Duration latency_max = Duration::milliseconds(20);         // >= latency_min; default 20 ms
   double drop_p = 0.0;                                       // [0, 1]
@@ -73,9 +73,9 @@ class Network {
   // Connectivity: a directed matrix. partition() touches only the links among listed nodes:
   // two listed nodes are connected iff they share a group. Unlisted nodes keep their links.
   void partition(const std::vector<std::vector<NodeId>>& groups);
-  void isolate(NodeId node);            // cut every link to and from `node`
-  void reconnect(NodeId node);          // restore every link to and from `node`
-  void cut(NodeId from, NodeId to);     // one direction only
+  void isolate(NodeId node);             // cut every link to and from `node`
+  void reconnect(NodeId node);           // restore every link to and from `node`
+  void cut(NodeId from, NodeId to);      // one direction only
   void connect(NodeId from, NodeId to);  // one direction only
   void heal();                           // every link connected, every clog lifted
   bool connected(NodeId from, NodeId to) const;
@@ -97,7 +97,7 @@ class Network {
   Rng rng_;
   NetworkOptions options_;
   size_t node_count_ = 0;
-  std::vector<uint8_t> connected_;  // node_count_ x node_count_, row = from
+  std::vector<uint8_t> connected_;   // node_count_ x node_count_, row = from
   std::vector<Instant> clog_until_;  // per link
   uint64_t next_packet_id_ = 1;
   NetworkStats stats_;

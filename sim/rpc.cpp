@@ -35,7 +35,8 @@ std::optional<Bytes> Endpoint::call(NodeId to, std::string_view method, Bytes ar
   RAFTSIM_ASSERT(me.node == node_);
   world_.check_no_lock_held("an RPC call");
   const uint64_t call_id = next_call_id_++;
-  Bytes packet = wire::encode(Envelope{PacketKind::request, call_id, std::string(method), std::move(args)});
+  Bytes packet =
+      wire::encode(Envelope{PacketKind::request, call_id, std::string(method), std::move(args)});
   ++stats_.calls;
   stats_.bytes_sent += packet.size();
   Pending pending;

@@ -89,8 +89,7 @@ class ClientEnd {
     return call_for<Reply>(method, args, timeout_);
   }
   template <class Reply, class Args>
-  std::optional<Reply> call_for(std::string_view method, const Args& args,
-                                Duration timeout) const {
+  std::optional<Reply> call_for(std::string_view method, const Args& args, Duration timeout) const {
     std::optional<Bytes> reply = call_raw(to_, method, wire::encode(args), timeout);
     if (!reply.has_value()) return std::nullopt;
     return wire::decode<Reply>(*reply);

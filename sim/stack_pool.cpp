@@ -28,8 +28,8 @@ boost::context::stack_context StackPool::acquire() {
     free_.pop_back();
   } else {
     const size_t total = usable_size_ + page_size_;
-    base = ::mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                  -1, 0);
+    base = ::mmap(nullptr, total, PROT_READ | PROT_WRITE,
+                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (base == MAP_FAILED) throw std::bad_alloc();
     // The lowest page is the guard: stacks grow down into it.
     RAFTSIM_ASSERT(::mprotect(base, page_size_, PROT_NONE) == 0);

@@ -1,8 +1,8 @@
 // Fiber stacks: fixed-size, guard-page-protected, and pooled.
 //
 // Contract: a stack is mmap'ed and its lowest page mprotect'ed once, the first time the pool needs
-// it; afterwards it is reused, so spawning a fiber costs a free-list pop, not a system call. A fiber
-// that runs off the end of its stack touches the guard page; the SIGSEGV handler installed by
+// it; afterwards it is reused, so spawning a fiber costs a free-list pop, not a system call. A
+// fiber that runs off the end of its stack touches the guard page; the SIGSEGV handler installed by
 // `install_overflow_handler` recognizes that address, prints the fiber's name and node, and exits
 // the process with code 4 (DESIGN.md exit codes). Any other SIGSEGV keeps its default behaviour.
 #pragma once

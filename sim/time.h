@@ -33,8 +33,14 @@ class Duration {
   constexpr Duration operator/(int64_t k) const { return Duration(ns_ / k); }
   constexpr int64_t operator/(Duration o) const { return ns_ / o.ns_; }
   constexpr Duration operator%(Duration o) const { return Duration(ns_ % o.ns_); }
-  constexpr Duration& operator+=(Duration o) { ns_ += o.ns_; return *this; }
-  constexpr Duration& operator-=(Duration o) { ns_ -= o.ns_; return *this; }
+  constexpr Duration& operator+=(Duration o) {
+    ns_ += o.ns_;
+    return *this;
+  }
+  constexpr Duration& operator-=(Duration o) {
+    ns_ -= o.ns_;
+    return *this;
+  }
 
  private:
   constexpr explicit Duration(int64_t ns) : ns_(ns) {}
@@ -54,7 +60,10 @@ class Instant {
   constexpr Instant operator+(Duration d) const { return Instant(ns_ + d.ns()); }
   constexpr Instant operator-(Duration d) const { return Instant(ns_ - d.ns()); }
   constexpr Duration operator-(Instant o) const { return Duration::nanoseconds(ns_ - o.ns_); }
-  constexpr Instant& operator+=(Duration d) { ns_ += d.ns(); return *this; }
+  constexpr Instant& operator+=(Duration d) {
+    ns_ += d.ns();
+    return *this;
+  }
 
  private:
   constexpr explicit Instant(int64_t ns) : ns_(ns) {}

@@ -37,17 +37,28 @@ uint64_t mix_string(uint64_t h, const std::string& s) {
 
 const char* to_string(TraceKind kind) {
   switch (kind) {
-    case TraceKind::spawn: return "spawn";
-    case TraceKind::timer: return "timer";
-    case TraceKind::send: return "send";
-    case TraceKind::deliver: return "deliver";
-    case TraceKind::drop: return "drop";
-    case TraceKind::duplicate: return "duplicate";
-    case TraceKind::crash: return "crash";
-    case TraceKind::restart: return "restart";
-    case TraceKind::persist: return "persist";
-    case TraceKind::fault: return "fault";
-    case TraceKind::note: return "note";
+    case TraceKind::spawn:
+      return "spawn";
+    case TraceKind::timer:
+      return "timer";
+    case TraceKind::send:
+      return "send";
+    case TraceKind::deliver:
+      return "deliver";
+    case TraceKind::drop:
+      return "drop";
+    case TraceKind::duplicate:
+      return "duplicate";
+    case TraceKind::crash:
+      return "crash";
+    case TraceKind::restart:
+      return "restart";
+    case TraceKind::persist:
+      return "persist";
+    case TraceKind::fault:
+      return "fault";
+    case TraceKind::note:
+      return "note";
   }
   return "?";
 }
@@ -85,7 +96,8 @@ std::vector<TraceEvent> Trace::recent() const {
   if (ring_.size() < options_.recent_max) return ring_;
   std::vector<TraceEvent> ordered;
   ordered.reserve(ring_.size());
-  for (size_t i = 0; i < ring_.size(); ++i) ordered.push_back(ring_[(ring_next_ + i) % ring_.size()]);
+  for (size_t i = 0; i < ring_.size(); ++i)
+    ordered.push_back(ring_[(ring_next_ + i) % ring_.size()]);
   return ordered;
 }
 

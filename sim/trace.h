@@ -1,9 +1,9 @@
 // The trace: every observable event of a run, and the run's fingerprint.
 //
 // Contract: each event is folded into a running 64-bit fingerprint through a canonical encoding
-// (fixed field order, integers as 64-bit words, strings as length then bytes), so the same scenario,
-// seed and binary give the same fingerprint on any machine and compiler. The most recent events
-// are kept in a ring for failure reports; all events are kept only when asked (record_all).
+// (fixed field order, integers as 64-bit words, strings as length then bytes), so the same
+// scenario, seed and binary give the same fingerprint on any machine and compiler. The most recent
+// events are kept in a ring for failure reports; all events are kept only when asked (record_all).
 #pragma once
 
 #include <cstdint>

@@ -26,14 +26,16 @@
 #include "sim/time.h"
 
 // Inside a struct: lists the fields that go on the wire, in order.
-#define RAFTSIM_WIRE_FIELDS(...)                                \
-  auto wire_fields() { return std::tie(__VA_ARGS__); }           \
+#define RAFTSIM_WIRE_FIELDS(...)                       \
+  auto wire_fields() { return std::tie(__VA_ARGS__); } \
   auto wire_fields() const { return std::tie(__VA_ARGS__); }
 
 namespace sim::wire {
 
 template <class T>
-concept Described = requires(T& t) { t.wire_fields(); };
+concept Described = requires(T& t) {
+  t.wire_fields();
+};
 
 class Writer {
  public:

@@ -243,23 +243,24 @@ void World::spawn(NodeId id, std::string name, std::function<void()> body) {
     f.slot = static_cast<uint32_t>(fibers_.size());
     fibers_.push_back(std::move(owned));
   }
-  f.context = boost::context::fiber(
-      std::allocator_arg, PooledStack(stacks_), [this, fp = &f](boost::context::fiber&& caller) {
-        fp->caller = std::move(caller);
-        std::exception_ptr error;
-        try {
-          fp->body();
-        } catch (const boost::context::detail::forced_unwind&) {
-          throw;
-        } catch (...) {
-          error = std::current_exception();
-        }
-        // Outside the handler: recording may not suspend inside a catch block.
-        if (error) on_fiber_exception(*fp, error);
-        fp->body = nullptr;
-        fp->state = detail::FiberState::done;
-        return std::move(fp->caller);
-      });
+  f.context = boost::context::fiber(std::allocator_arg, PooledStack(stacks_),
+                                    [this, fp = &f](boost::context::fiber&& caller) {
+                                      fp->caller = std::move(caller);
+                                      std::exception_ptr error;
+                                      try {
+                                        fp->body();
+                                      } catch (const boost::context::detail::forced_unwind&) {
+                                        throw;
+                                      } catch (...) {
+                                        error = std::current_exception();
+                                      }
+                                      // Outside the handler: recording may not suspend inside a
+                                      // catch block.
+                                      if (error) on_fiber_exception(*fp, error);
+                                      fp->body = nullptr;
+                                      fp->state = detail::FiberState::done;
+                                      return std::move(fp->caller);
+                                    });
   f.guard_low = stacks_.last_guard_low();
   f.guard_high = stacks_.last_guard_high();
   f.state = detail::FiberState::ready;
@@ -308,7 +309,8 @@ WakeReason World::block(detail::WaitInfo info, Instant deadline) {
   f.wait = std::move(info);
   f.blocked_since = now_;
   f.token = next_token_++;
-  if (deadline != Instant::max()) push_event(Event{std::max(deadline, now_), 0, f.slot, f.token, nullptr});
+  if (deadline != Instant::max())
+    push_event(Event{std::max(deadline, now_), 0, f.slot, f.token, nullptr});
   suspend(f);
   return f.wake_reason;
 }
@@ -335,7 +337,8 @@ void World::push_event(Event event) {
     event.key = sequence;
   }
   queue_.push_back(std::move(event));
-  std::push_heap(queue_.begin(), queue_.end(), [](const Event& a, const Event& b) { return later(a, b); });
+  std::push_heap(queue_.begin(), queue_.end(),
+                 [](const Event& a, const Event& b) { return later(a, b); });
 }
 
 void World::finish_fiber(detail::Fiber& f) {
@@ -420,14 +423,15 @@ bool World::run_loop(Instant limit, const std::function<bool()>* condition) {
       reached = true;
       break;
     }
-    std::pop_heap(queue_.begin(), queue_.end(), [](const Event& a, const Event& b) { return later(a, b); });
+    std::pop_heap(queue_.begin(), queue_.end(),
+                  [](const Event& a, const Event& b) { return later(a, b); });
     Event event = std::move(queue_.back());
     queue_.pop_back();
     now_ = event.at;
     dispatch(event);
     if (stats_.events >= options_.steps_max && !failure_) {
-      fail("budget", "the run exceeded its step budget of " + std::to_string(options_.steps_max) +
-                         " events");
+      fail("budget",
+           "the run exceeded its step budget of " + std::to_string(options_.steps_max) + " events");
     }
   }
   stats_.wall_seconds +=
@@ -461,8 +465,8 @@ void World::dispatch(Event& event) {
 }
 
 void World::report_idle_deadlock() {
-  fail("deadlock", "deadlock: every fiber is blocked and no event is pending\n" +
-                       blocked_fibers_report());
+  fail("deadlock",
+       "deadlock: every fiber is blocked and no event is pending\n" + blocked_fibers_report());
 }
 
 // ---------------------------------------------------------------- reports
@@ -504,7 +508,8 @@ void World::check_no_lock_held(const char* operation) {
   event.topic = "lock";
   event.text = message;
   trace_.record(std::move(event));
-  if (policy == LockAcrossBlock::error) fail("lock", "lock held across a blocking call: " + message);
+  if (policy == LockAcrossBlock::error)
+    fail("lock", "lock held across a blocking call: " + message);
 }
 
 void World::fail(std::string kind, std::string message) {

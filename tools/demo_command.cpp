@@ -63,7 +63,8 @@ int run_demo(const DemoOptions& o) {
 void add_demo_command(CLI::App& app, Action& action) {
   auto options = std::make_shared<DemoOptions>();
   auto* cmd = app.add_subcommand(
-      "demo", "Run the gossip fixture protocol on the simulator with faults; print its fingerprint");
+      "demo",
+      "Run the gossip fixture protocol on the simulator with faults; print its fingerprint");
   cmd->add_option("--seed", options->seed, "First seed")->capture_default_str();
   cmd->add_option("--seeds", options->seeds, "How many consecutive seeds to run")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1000000}))
@@ -75,8 +76,7 @@ void add_demo_command(CLI::App& app, Action& action) {
       ->check(CLI::Range(int64_t{1}, int64_t{86400000}))
       ->capture_default_str();
   cmd->add_flag("--no-faults", options->no_faults, "Run without the nemesis");
-  cmd->add_flag("--interleave", options->interleave,
-                "Shuffle same-instant events with the seed");
+  cmd->add_flag("--interleave", options->interleave, "Shuffle same-instant events with the seed");
   cmd->add_flag("--fingerprints", options->fingerprints_only,
                 "Print only 'seed fingerprint' lines");
   cmd->add_option("--trace", options->trace_path,

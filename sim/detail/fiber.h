@@ -22,8 +22,8 @@ enum class FiberState : uint8_t { ready, running, blocked, done };
 
 // What a blocked fiber waits on, for deadlock reports.
 struct WaitInfo {
-  const char* kind = "";     // "mutex", "channel send", "sleep", "rpc", ...
-  std::string object;        // the primitive's name, if it has one
+  const char* kind = "";  // "mutex", "channel send", "sleep", "rpc", ...
+  std::string object;     // the primitive's name, if it has one
   const void* address = nullptr;
 };
 

@@ -20,7 +20,8 @@ Outcome run(const std::string& args) {
   REQUIRE(pipe != nullptr);
   std::array<char, 4096> buffer;
   size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) outcome.output.append(buffer.data(), n);
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    outcome.output.append(buffer.data(), n);
   const int status = pclose(pipe);
   outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return outcome;
@@ -41,8 +42,8 @@ TEST_CASE("cli: --help lists the commands and exits 0", "[cli]") {
 }
 
 TEST_CASE("cli: usage errors exit 64 with a one-line reason", "[cli]") {
-  for (const char* args : {"", "no-such-command", "demo --seeds 0", "demo --bogus-flag",
-                           "demo --nodes x"}) {
+  for (const char* args :
+       {"", "no-such-command", "demo --seeds 0", "demo --bogus-flag", "demo --nodes x"}) {
     INFO(args);
     const Outcome o = run(args);
     CHECK(o.exit_code == 64);

@@ -24,8 +24,7 @@ TEST_CASE("fibers: run_main runs a fiber to completion in simulated time", "[sim
   CHECK(stamps == std::vector<int64_t>{0, 25000000});
 }
 
-TEST_CASE("fibers: go spawns on the current node and fibers interleave at sleeps",
-          "[sim][fiber]") {
+TEST_CASE("fibers: go spawns on the current node and fibers interleave at sleeps", "[sim][fiber]") {
   World w;
   const NodeId p = w.add_process("tester");
   std::string log;
@@ -115,10 +114,11 @@ TEST_CASE("fibers: crashing a node unwinds its fibers and destroys its volatile 
 TEST_CASE("fibers: an exception thrown in a fiber reaches the caller of run", "[sim][fiber]") {
   World w;
   const NodeId p = w.add_process("tester");
-  CHECK_THROWS_WITH(w.run_main(p, [] {
-    sleep_for(1_ms);
-    throw std::runtime_error("boom");
-  }),
+  CHECK_THROWS_WITH(w.run_main(p,
+                               [] {
+                                 sleep_for(1_ms);
+                                 throw std::runtime_error("boom");
+                               }),
                     "boom");
   REQUIRE(w.failure().has_value());
   CHECK(w.failure()->kind == "exception");
@@ -155,12 +155,14 @@ TEST_CASE("fibers: a stack overflow names the fiber and node and exits with code
   std::string output;
   char buffer[512];
   ssize_t n;
-  while ((n = read(pipe_fds[0], buffer, sizeof buffer)) > 0) output.append(buffer, static_cast<size_t>(n));
+  while ((n = read(pipe_fds[0], buffer, sizeof buffer)) > 0)
+    output.append(buffer, static_cast<size_t>(n));
   close(pipe_fds[0]);
   int status = 0;
   REQUIRE(waitpid(child, &status, 0) == child);
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 4);
-  CHECK_THAT(output, Catch::Contains("stack overflow in fiber 'deep-recursion' on node 'server-3'"));
+  CHECK_THAT(output,
+             Catch::Contains("stack overflow in fiber 'deep-recursion' on node 'server-3'"));
 }
 #endif

@@ -1,9 +1,9 @@
-#include <catch2/catch.hpp>
+#include "sim/rng.h"
+
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <set>
-
-#include "sim/rng.h"
 
 using namespace sim;
 

@@ -118,8 +118,7 @@ TEST_CASE("sync: an unbuffered channel is a rendezvous", "[sim][sync]") {
   }));
 }
 
-TEST_CASE("sync: a buffered channel keeps order, blocks when full, and closes",
-          "[sim][sync]") {
+TEST_CASE("sync: a buffered channel keeps order, blocks when full, and closes", "[sim][sync]") {
   Channel<int> ch(2, "buffered");
   World w;
   const NodeId p = w.add_process("p");
@@ -185,8 +184,7 @@ TEST_CASE("sync: a cycle of mutex waits is reported the moment it closes", "[sim
   CHECK_THAT(w.failure()->message, Catch::Contains("mutex 'beta' held by fiber 'second'"));
 }
 
-TEST_CASE("sync: a mutex wait longer than the bound is reported with its holder",
-          "[sim][sync]") {
+TEST_CASE("sync: a mutex wait longer than the bound is reported with its holder", "[sim][sync]") {
   Mutex m("raft");
   WorldOptions options;
   options.detect.mutex_wait_max = 2_s;
@@ -244,8 +242,7 @@ TEST_CASE("sync: sleeping while holding a mutex is reported as an error by defau
   CHECK_FALSE(w.run_for(1_s));
   REQUIRE(w.failure().has_value());
   CHECK(w.failure()->kind == "lock");
-  CHECK_THAT(w.failure()->message, Catch::Contains("fiber 'ticker'") &&
-                                       Catch::Contains("sleep") &&
+  CHECK_THAT(w.failure()->message, Catch::Contains("fiber 'ticker'") && Catch::Contains("sleep") &&
                                        Catch::Contains("mutex 'raft-core'"));
 }
 

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "sim/time.h"
+
+#include <catch2/catch.hpp>
 
 using namespace sim;
 

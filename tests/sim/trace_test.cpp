@@ -1,9 +1,10 @@
+#include "sim/trace.h"
+
 #include <catch2/catch.hpp>
 #include <set>
 #include <sstream>
 
 #include "sim/fixture/gossip.h"
-#include "sim/trace.h"
 
 using namespace sim;
 
@@ -26,10 +27,10 @@ TEST_CASE("trace: the fixture's runs cover every event kind", "[sim][trace]") {
   const fixture::GossipResult r = fixture::run_gossip(options);
   std::set<TraceKind> kinds;
   for (const TraceEvent& e : r.trace) kinds.insert(e.kind);
-  for (TraceKind kind : {TraceKind::spawn, TraceKind::timer, TraceKind::send, TraceKind::deliver,
-                         TraceKind::drop, TraceKind::duplicate, TraceKind::crash,
-                         TraceKind::restart, TraceKind::persist, TraceKind::fault,
-                         TraceKind::note}) {
+  for (TraceKind kind :
+       {TraceKind::spawn, TraceKind::timer, TraceKind::send, TraceKind::deliver, TraceKind::drop,
+        TraceKind::duplicate, TraceKind::crash, TraceKind::restart, TraceKind::persist,
+        TraceKind::fault, TraceKind::note}) {
     INFO(to_string(kind));
     CHECK(kinds.count(kind) == 1);
   }

@@ -1,10 +1,11 @@
+#include "sim/world.h"
+
 #include <catch2/catch.hpp>
 #include <thread>
 
 #include "sim/assert.h"
 #include "sim/fixture/gossip.h"
 #include "sim/runtime.h"
-#include "sim/world.h"
 
 using namespace sim;
 
