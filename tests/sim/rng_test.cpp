@@ -30,7 +30,7 @@ TEST_CASE("rng: bounded draws, doubles and durations are pinned", "[sim][rng]") 
   CHECK(v == std::vector<int>{2, 3, 4, 1, 5, 6});
 }
 
-TEST_CASE("rng: same seed, same sequence; another seed, another sequence", "[sim][rng]") {
+TEST_CASE("rng: the same seed gives the same sequence and another seed another", "[sim][rng]") {
   Rng a(123), b(123), c(124);
   bool differs = false;
   for (int i = 0; i < 100; ++i) {

@@ -8,7 +8,8 @@
 
 using namespace sim;
 
-TEST_CASE("trace: same seed, same fingerprint; another seed, another", "[sim][trace]") {
+TEST_CASE("trace: the same seed gives the same fingerprint and another seed another",
+          "[sim][trace]") {
   fixture::GossipOptions options;
   options.seed = 5;
   const uint64_t first = fixture::run_gossip(options).fingerprint;

@@ -38,7 +38,7 @@ TEST_CASE("world: node clocks drift at their own rate, timers included", "[sim][
   CHECK(w.local_now(fast) == before + 1_s);
 }
 
-TEST_CASE("world: processes are never faulted; crashing one is a programming error",
+TEST_CASE("world: processes are never faulted and crashing one is a programming error",
           "[sim][world]") {
   AssertHandler previous = set_assert_handler(throwing_assert_handler);
   World w;
