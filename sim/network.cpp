@@ -161,7 +161,7 @@ void Network::deliver(Packet&& packet) {
   }
   if (!connected(packet.from, packet.to) || !world_.is_up(packet.to)) {
     ++stats_.dropped;
-    world_.trace().record({world_.now(), TraceKind::drop, packet.to, packet.from, packet.id, 0, "",
+    world_.trace().record({world_.now(), TraceKind::drop, packet.from, packet.to, packet.id, 0, "",
                            world_.is_up(packet.to) ? "link cut in flight" : "receiver down"});
     return;
   }

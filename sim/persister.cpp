@@ -17,22 +17,22 @@ void Persister::save(const Bytes& raft_state, const Bytes& snapshot) {
 }
 
 Bytes Persister::read_raft_state() const {
-  const Bytes* bytes = disk_->read(kStateFile);
+  const Bytes* bytes = disk_->read_durable(kStateFile);
   return bytes != nullptr ? *bytes : Bytes();
 }
 
 Bytes Persister::read_snapshot() const {
-  const Bytes* bytes = disk_->read(kSnapshotFile);
+  const Bytes* bytes = disk_->read_durable(kSnapshotFile);
   return bytes != nullptr ? *bytes : Bytes();
 }
 
 size_t Persister::raft_state_size() const {
-  const Bytes* bytes = disk_->read(kStateFile);
+  const Bytes* bytes = disk_->read_durable(kStateFile);
   return bytes != nullptr ? bytes->size() : 0;
 }
 
 size_t Persister::snapshot_size() const {
-  const Bytes* bytes = disk_->read(kSnapshotFile);
+  const Bytes* bytes = disk_->read_durable(kSnapshotFile);
   return bytes != nullptr ? bytes->size() : 0;
 }
 

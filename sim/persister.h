@@ -2,7 +2,8 @@
 //
 // Contract: save(raft_state, snapshot) replaces both at once and blocks the calling fiber for a
 // write and an fsync; when it returns, both are durable. A crash before it returns keeps the
-// previous pair, never a mix. Reads return the last saved pair and never block.
+// previous pair, never a mix. Reads return the pair of the last save that completed (what is
+// durable), and never block.
 #pragma once
 
 #include <cstddef>

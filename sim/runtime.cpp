@@ -30,10 +30,7 @@ void sleep_for(Duration duration) {
   sleep_until(now() + duration);
 }
 
-void yield() {
-  World& w = world();
-  w.block({"yield", "", nullptr}, w.now());
-}
+void yield() { world().yield_current(); }
 
 void go(std::string name, std::function<void()> body) {
   World& w = world();

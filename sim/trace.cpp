@@ -89,7 +89,7 @@ void Trace::record(TraceEvent event) {
   } else {
     ring_[ring_next_] = std::move(event);
   }
-  ring_next_ = (ring_next_ + 1) % options_.recent_max;
+  if (++ring_next_ == options_.recent_max) ring_next_ = 0;
 }
 
 std::vector<TraceEvent> Trace::recent() const {

@@ -34,8 +34,7 @@ struct World::Event {
   Instant at;
   uint64_t key = 0;
   uint32_t slot = kNoSlot;  // a fiber to resume, or kNoSlot for a callback
-  uint64_t token = 0;
-  std::function<void()> callback;
+  uint64_t token = 0;       // the fiber's token, or the callback's index in callbacks_
 };
 
 struct World::Node {
@@ -94,6 +93,7 @@ World::~World() {
     while (!n->kept.empty()) n->kept.pop_back();
   }
   queue_.clear();
+  callbacks_.clear();
 }
 
 // ---------------------------------------------------------------- nodes
@@ -209,6 +209,7 @@ int64_t World::drift_ppm(NodeId id) const { return node(id).clock.ppm; }
 
 Instant World::local_now(NodeId id) const {
   const Clock& c = node(id).clock;
+  if (c.ppm == 0) return c.local_anchor + (now_ - c.global_anchor);
   const __int128 elapsed = (now_ - c.global_anchor).ns();
   const __int128 local = elapsed * (1000000 + c.ppm) / 1000000;
   return c.local_anchor + Duration::nanoseconds(static_cast<int64_t>(local));
@@ -217,6 +218,7 @@ Instant World::local_now(NodeId id) const {
 Instant World::global_for_local(NodeId id, Instant local) const {
   if (local == Instant::max()) return Instant::max();
   const Clock& c = node(id).clock;
+  if (c.ppm == 0) return std::max(c.global_anchor + (local - c.local_anchor), now_);
   const __int128 local_elapsed = (local - c.local_anchor).ns();
   const __int128 rate = 1000000 + c.ppm;
   // Round up, so a timer never fires before its local deadline.
@@ -266,7 +268,7 @@ void World::spawn(NodeId id, std::string name, std::function<void()> body) {
   f.state = detail::FiberState::ready;
   f.token = next_token_++;
   ++stats_.fibers_spawned;
-  push_event(Event{now_, 0, f.slot, f.token, nullptr});
+  push_event(Event{now_, 0, f.slot, f.token});
   TraceEvent event;
   event.at = now_;
   event.kind = TraceKind::spawn;
@@ -309,8 +311,7 @@ WakeReason World::block(detail::WaitInfo info, Instant deadline) {
   f.wait = std::move(info);
   f.blocked_since = now_;
   f.token = next_token_++;
-  if (deadline != Instant::max())
-    push_event(Event{std::max(deadline, now_), 0, f.slot, f.token, nullptr});
+  if (deadline != Instant::max()) push_event(Event{std::max(deadline, now_), 0, f.slot, f.token});
   suspend(f);
   return f.wake_reason;
 }
@@ -320,12 +321,30 @@ void World::wake(detail::Fiber& f, WakeReason reason) {
   f.state = detail::FiberState::ready;
   f.wake_reason = reason;
   f.token = next_token_++;
-  push_event(Event{now_, 0, f.slot, f.token, nullptr});
+  push_event(Event{now_, 0, f.slot, f.token});
+}
+
+void World::yield_current() {
+  detail::Fiber& f = current_checked();
+  RAFTSIM_ASSERT(!f.unwinding);
+  f.state = detail::FiberState::ready;
+  f.token = next_token_++;
+  push_event(Event{now_, 0, f.slot, f.token});
+  suspend(f);
 }
 
 void World::schedule(Instant at, std::function<void()> callback) {
   RAFTSIM_ASSERT(at >= now_);
-  push_event(Event{at, 0, kNoSlot, 0, std::move(callback)});
+  uint64_t index;
+  if (!free_callbacks_.empty()) {
+    index = free_callbacks_.back();
+    free_callbacks_.pop_back();
+    callbacks_[index] = std::move(callback);
+  } else {
+    index = callbacks_.size();
+    callbacks_.push_back(std::move(callback));
+  }
+  push_event(Event{at, 0, kNoSlot, index});
 }
 
 void World::push_event(Event event) {
@@ -443,7 +462,11 @@ bool World::run_loop(Instant limit, const std::function<bool()>* condition) {
 void World::dispatch(Event& event) {
   if (event.slot == kNoSlot) {
     ++stats_.events;
-    event.callback();
+    // Moved out first: the callback may schedule more, which can grow callbacks_.
+    std::function<void()> callback = std::move(callbacks_[event.token]);
+    callbacks_[event.token] = nullptr;
+    free_callbacks_.push_back(event.token);
+    callback();
     return;
   }
   if (event.slot >= fibers_.size()) return;

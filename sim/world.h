@@ -153,6 +153,8 @@ class World {
   // Blocks the current fiber until wake() or the global deadline (Instant::max() for none).
   WakeReason block(detail::WaitInfo info, Instant deadline);
   void wake(detail::Fiber& fiber, WakeReason reason);
+  // Requeues the current fiber behind everything ready at this instant (sim::yield).
+  void yield_current();
   void schedule(Instant at, std::function<void()> callback);
   // Called before an operation that blocks for a while: reports a held sim::Mutex.
   void check_no_lock_held(const char* operation);
@@ -192,7 +194,9 @@ class World {
   uint64_t next_key_ = 0;
   uint64_t next_token_ = 1;
   uint64_t next_fiber_id_ = 1;
-  std::vector<Event> queue_;  // a binary heap, earliest (at, key) at the front
+  std::vector<Event> queue_;                      // a binary heap, earliest (at, key) at the front
+  std::vector<std::function<void()>> callbacks_;  // scheduled callbacks, by index
+  std::vector<uint64_t> free_callbacks_;
   StackPool stacks_;
   std::vector<std::unique_ptr<detail::Fiber>> fibers_;  // slot table
   std::vector<uint32_t> free_slots_;

@@ -62,7 +62,8 @@ TEST_CASE("rng: below(n) is in range and unbiased over a small modulus", "[sim][
   CHECK(low < 10500);
 }
 
-TEST_CASE("rng: between is inclusive and unit() lies in [0, 1)", "[sim][rng]") {
+TEST_CASE("rng: between is inclusive and unit() lies in the half-open unit interval",
+          "[sim][rng]") {
   Rng rng(11);
   std::set<int64_t> seen;
   for (int i = 0; i < 1000; ++i) {
