@@ -14,5 +14,6 @@ using Action = std::function<int()>;
 
 void add_version_command(CLI::App& app, Action& action);
 void add_demo_command(CLI::App& app, Action& action);
+void add_check_command(CLI::App& app, Action& action);
 
 }  // namespace raftsim::cli

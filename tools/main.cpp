@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Print help for every subcommand");
   Action action;
   add_version_command(app, action);
+  add_check_command(app, action);
   add_demo_command(app, action);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,420 @@
+// The Wing & Gong linearizability search over one partition, with Lowe's memo (as in porcupine's
+// checkSingle, and Lowe, "Testing for linearizability", 2017).
+//
+// The operations' call and return events sit in one list ordered by time; at equal times calls
+// come first, because intervals are closed (an operation called at the instant another returns is
+// concurrent with it). Operations of unknown outcome return after every event. The candidates at a
+// configuration are the calls before the first return. The search tries to linearize a candidate
+// (the model accepts it and the resulting (linearized set, state) configuration is new), lifting
+// its two events out of the list; when no candidate is left it has met an operation that must
+// already have taken effect but has not, so it takes back the last operation it linearized and
+// tries the next candidate after that one. When every completed operation is linearized the
+// partition is linearizable: operations of unknown outcome that remain never took effect. When
+// there is nothing left to take back it is not.
+//
+// Three refinements keep the search small; none changes a verdict:
+//   - Candidates are tried in order of their return, earliest first (unknown outcomes last): an
+//     operation usually takes effect shortly before it returns, so this order finds a linearizable
+//     history's linearization with little backtracking.
+//   - Read-only operations (model.h, law 5) that fit the current state are placed at once and
+//     without alternatives: if the configuration has a linearization, it has one that starts with
+//     such a read. So when the subtree under a forced read fails, its parent fails too.
+//   - The search backs out as soon as a read that must come before any reset has become
+//     unreachable (model.h, law 6), instead of exploring every order of what precedes its return.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "checkers/linearizability/detail/budget.h"
+#include "checkers/linearizability/detail/hash.h"
+#include "checkers/linearizability/detail/memo.h"
+#include "checkers/linearizability/detail/state_table.h"
+#include "checkers/linearizability/history.h"
+#include "checkers/linearizability/result.h"
+
+namespace checkers::linearizability::detail {
+
+template <Model M>
+class Search {
+ public:
+  // `operations` are the partition's operations; `indices` their indices in the history.
+  Search(const M& model, std::vector<const Operation<M>*> operations, std::vector<uint32_t> indices,
+         const CheckOptions& options, Budget& budget);
+
+  PartitionResult run();
+
+ private:
+  struct Placed {
+    uint32_t op;            // local index
+    uint32_t state_before;  // state id
+    bool forced;            // a read-only operation, placed without trying alternatives
+  };
+  struct Step {
+    uint32_t op;           // local index
+    uint32_t state_after;  // state id
+  };
+  using Snapshot = std::vector<Step>;  // a partial linearization
+  static constexpr uint32_t kNone = UINT32_MAX;
+  static constexpr uint32_t kBudgetSteps = 1024;  // steps between budget checks
+
+  // Runs the search; `steps_charged` says how many of its steps it charged to the budget.
+  Verdict search(uint64_t& steps_charged);
+  void link_events();
+  void lift(uint32_t op);
+  void unlift(uint32_t op);
+  void unlink(uint32_t event);
+  void relink(uint32_t event);
+  bool place(uint32_t op, uint32_t state_next, bool forced, Memo::Insert& outcome);
+  // Takes back the last placed operation; returns it.
+  Placed take_back();
+  // A read-only candidate that fits the current state, or kNone.
+  uint32_t forced_read();
+  // True when some completed read is out of reach from the current state (law 6).
+  bool read_unreachable() const;
+  // The candidate, not read-only, of smallest rank above `rank_after` (-1: the first), or kNone.
+  uint32_t next_candidate(int64_t rank_after) const;
+  void remember_if_longest();
+  Snapshot current_snapshot() const;
+  Linearization describe(const Snapshot& snapshot) const;
+  std::vector<uint32_t> unplaced_after(const Snapshot& snapshot) const;
+  bool completed(uint32_t op) const { return operations_[op]->return_ns.has_value(); }
+
+  const M& model_;
+  std::vector<const Operation<M>*> operations_;
+  std::vector<uint32_t> indices_;
+  const CheckOptions& options_;
+  Budget& budget_;
+  uint32_t size_;
+  uint32_t head_;                      // the list's sentinel event, 2 * size_
+  std::vector<uint32_t> event_order_;  // every event, in time order
+  std::vector<uint32_t> next_;         // event 2i is operation i's call, 2i + 1 its return
+  std::vector<uint32_t> previous_;
+  std::vector<uint64_t> zobrist_;  // per operation: the set hash is the XOR over linearized ones
+  std::vector<bool> read_only_;    // per operation (model.h, law 5)
+  std::vector<uint32_t> rank_;     // per operation: its position in the order candidates are tried
+  std::vector<bool> reset_;        // per operation (model.h, law 6)
+  std::vector<uint64_t> linearized_;  // bitset over operations
+  uint64_t set_hash_ = 0;
+  uint32_t state_ = 0;
+  uint32_t completed_remaining_ = 0;
+  std::vector<Placed> stack_;
+  StateTable<M> states_;
+  Memo memo_;
+  std::vector<Snapshot> longest_;  // illegal: the deepest configurations found
+  uint64_t steps_ = 0;
+};
+
+template <Model M>
+Search<M>::Search(const M& model, std::vector<const Operation<M>*> operations,
+                  std::vector<uint32_t> indices, const CheckOptions& options, Budget& budget)
+    : model_(model),
+      operations_(std::move(operations)),
+      indices_(std::move(indices)),
+      options_(options),
+      budget_(budget),
+      size_(static_cast<uint32_t>(operations_.size())),
+      head_(2 * size_),
+      next_(2 * size_ + 1, kNone),
+      previous_(2 * size_ + 1, kNone),
+      zobrist_(size_),
+      read_only_(size_),
+      rank_(size_),
+      reset_(size_),
+      linearized_((size_ + 63) / 64, 0),
+      states_(model,
+              [this] {
+                std::vector<const typename M::Call*> calls;
+                for (const auto* operation : operations_) calls.push_back(&operation->call);
+                return calls;
+              }()),
+      memo_(static_cast<uint32_t>(linearized_.size()), options.memo_bytes_max) {
+  for (uint32_t op = 0; op < size_; ++op) {
+    zobrist_[op] = mix64(0x6a09e667f3bcc909ULL + op);
+    read_only_[op] = is_read_only(model_, operations_[op]->call);
+    reset_[op] = is_reset(model_, operations_[op]->call);
+    if (completed(op)) ++completed_remaining_;
+  }
+  link_events();
+  state_ = states_.intern(model_.initial_state());
+}
+
+template <Model M>
+void Search<M>::link_events() {
+  // Sort key: unknown returns last, then time, then calls before returns (closed intervals), then
+  // operation index so that the order is total and the search deterministic.
+  auto key = [this](uint32_t event) {
+    const auto& operation = *operations_[event / 2];
+    const bool is_return = (event & 1) != 0;
+    const bool unknown = is_return && !operation.return_ns;
+    const int64_t time = is_return && !unknown ? *operation.return_ns : operation.call_ns;
+    return std::tuple(unknown, time, is_return, event / 2);
+  };
+  std::vector<uint32_t> events(2 * size_);
+  for (uint32_t event = 0; event < 2 * size_; ++event) events[event] = event;
+  std::sort(events.begin(), events.end(),
+            [&key](uint32_t a, uint32_t b) { return key(a) < key(b); });
+  uint32_t last = head_;
+  for (const uint32_t event : events) {
+    next_[last] = event;
+    previous_[event] = last;
+    last = event;
+  }
+  uint32_t rank = 0;
+  for (const uint32_t event : events) {
+    if ((event & 1) != 0) rank_[event / 2] = rank++;  // return order, unknown outcomes last
+  }
+  event_order_ = std::move(events);
+}
+
+template <Model M>
+void Search<M>::unlink(uint32_t event) {
+  next_[previous_[event]] = next_[event];
+  if (next_[event] != kNone) previous_[next_[event]] = previous_[event];
+}
+
+template <Model M>
+void Search<M>::relink(uint32_t event) {
+  next_[previous_[event]] = event;
+  if (next_[event] != kNone) previous_[next_[event]] = event;
+}
+
+// Dancing links: unlift restores exactly what lift removed, in reverse order.
+template <Model M>
+void Search<M>::lift(uint32_t op) {
+  unlink(2 * op);
+  unlink(2 * op + 1);
+}
+
+template <Model M>
+void Search<M>::unlift(uint32_t op) {
+  relink(2 * op + 1);
+  relink(2 * op);
+}
+
+template <Model M>
+bool Search<M>::place(uint32_t op, uint32_t state_next, bool forced, Memo::Insert& outcome) {
+  const uint64_t bit = uint64_t{1} << (op % 64);
+  linearized_[op / 64] |= bit;
+  const uint64_t set_hash = set_hash_ ^ zobrist_[op];
+  outcome = memo_.insert(set_hash ^ mix64(state_next), linearized_.data(), state_next);
+  if (outcome != Memo::Insert::inserted) {
+    linearized_[op / 64] &= ~bit;
+    return false;
+  }
+  stack_.push_back({op, state_, forced});
+  set_hash_ = set_hash;
+  state_ = state_next;
+  lift(op);
+  if (completed(op)) --completed_remaining_;
+  return true;
+}
+
+template <Model M>
+typename Search<M>::Placed Search<M>::take_back() {
+  const Placed top = stack_.back();
+  stack_.pop_back();
+  linearized_[top.op / 64] &= ~(uint64_t{1} << (top.op % 64));
+  set_hash_ ^= zobrist_[top.op];
+  state_ = top.state_before;
+  unlift(top.op);
+  if (completed(top.op)) ++completed_remaining_;
+  return top;
+}
+
+template <Model M>
+uint32_t Search<M>::forced_read() {
+  for (uint32_t event = next_[head_]; event != kNone && (event & 1) == 0; event = next_[event]) {
+    const uint32_t op = event / 2;
+    if (read_only_[op] && states_.transition(state_, op) != StateTable<M>::kIllegal) return op;
+  }
+  return kNone;
+}
+
+// Walks the events in time order up to the first call of a reset: every completed read whose
+// return comes before it must be placed before any reset, so if the model says the read is out
+// of reach of the current state without one, this configuration cannot be completed. The walk is
+// bounded: the nearest reads are the ones a wrong order breaks first.
+template <Model M>
+bool Search<M>::read_unreachable() const {
+  constexpr int kEventsMax = 64;
+  int events = 0;
+  for (uint32_t event = next_[head_]; event != kNone && events < kEventsMax;
+       event = next_[event], ++events) {
+    const uint32_t op = event / 2;
+    if ((event & 1) == 0) {
+      if (reset_[op]) return false;
+      continue;
+    }
+    if (read_only_[op] && completed(op) &&
+        !may_become_legal(model_, states_.state(state_), operations_[op]->call)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+template <Model M>
+uint32_t Search<M>::next_candidate(int64_t rank_after) const {
+  uint32_t best = kNone;
+  for (uint32_t event = next_[head_]; event != kNone && (event & 1) == 0; event = next_[event]) {
+    const uint32_t op = event / 2;
+    // Read-only candidates that fit were forced already; the others cannot be placed here.
+    if (read_only_[op] || rank_[op] <= rank_after) continue;
+    if (best == kNone || rank_[op] < rank_[best]) best = op;
+  }
+  return best;
+}
+
+template <Model M>
+Verdict Search<M>::search(uint64_t& steps_charged) {
+  int64_t rank_after = -1;  // the rank of the candidate last tried at this configuration
+  bool entered = true;      // at a configuration not yet looked at: try a forced read first
+  bool back_out = false;    // this configuration has nothing left to try
+  uint64_t steps_next_charge = budget_.steps_until_charge(kBudgetSteps);
+  while (completed_remaining_ > 0) {
+    if (++steps_ == steps_next_charge) {
+      if (!budget_.charge(steps_ - steps_charged)) return Verdict::unknown;
+      if (memo_.bytes() + states_.bytes() > options_.memo_bytes_max) return Verdict::unknown;
+      steps_charged = steps_;
+      steps_next_charge = steps_ + budget_.steps_until_charge(kBudgetSteps);
+    }
+    Memo::Insert outcome = Memo::Insert::present;
+    if (entered) {
+      entered = false;
+      const uint32_t read = forced_read();
+      if (read != kNone) {
+        // A read leaves the state as it is (law 5). If the memo already holds the configuration
+        // after it, that subtree failed, and so does this configuration.
+        if (place(read, state_, true, outcome)) {
+          entered = true;
+          continue;
+        }
+        if (outcome == Memo::Insert::full) return Verdict::unknown;
+        back_out = true;
+      } else if (read_unreachable()) {
+        back_out = true;
+      }
+    }
+    const uint32_t op = back_out ? kNone : next_candidate(rank_after);
+    if (op != kNone) {
+      const uint32_t state_next = states_.transition(state_, op);
+      if (state_next != StateTable<M>::kIllegal && place(op, state_next, false, outcome)) {
+        rank_after = -1;
+        entered = true;
+        continue;
+      }
+      if (outcome == Memo::Insert::full) return Verdict::unknown;
+      rank_after = rank_[op];
+      continue;
+    }
+    if (stack_.empty()) return Verdict::illegal;
+    remember_if_longest();
+    const Placed taken = take_back();
+    back_out = taken.forced;  // a forced read had no alternatives: its parent fails too
+    rank_after = rank_[taken.op];
+  }
+  return Verdict::ok;
+}
+
+// Every configuration the search pushes is popped again before it can report illegal, so looking
+// at configurations when they are taken back sees the deepest ones, and a linearizable history
+// (which never backtracks much) pays nothing for this bookkeeping.
+template <Model M>
+void Search<M>::remember_if_longest() {
+  const size_t depth = stack_.size();
+  const size_t depth_longest = longest_.empty() ? 0 : longest_.front().size();
+  if (depth > depth_longest) {
+    longest_.clear();
+    longest_.push_back(current_snapshot());
+  } else if (depth == depth_longest && longest_.size() < options_.longest_max) {
+    longest_.push_back(current_snapshot());
+  }
+}
+
+template <Model M>
+typename Search<M>::Snapshot Search<M>::current_snapshot() const {
+  Snapshot snapshot;
+  snapshot.reserve(stack_.size());
+  for (size_t i = 0; i < stack_.size(); ++i) {
+    const uint32_t state_after = i + 1 < stack_.size() ? stack_[i + 1].state_before : state_;
+    snapshot.push_back({stack_[i].op, state_after});
+  }
+  return snapshot;
+}
+
+template <Model M>
+Linearization Search<M>::describe(const Snapshot& snapshot) const {
+  Linearization linearization;
+  linearization.reserve(snapshot.size());
+  for (const Step& step : snapshot) {
+    linearization.push_back(
+        {indices_[step.op], model_.describe_state(states_.state(step.state_after))});
+  }
+  return linearization;
+}
+
+// The operations that cannot follow a partial linearization: those due next (called no later than
+// the earliest return among the completed ones not yet placed) that the model rejects from the
+// state it ends in, the one with that earliest return first; then the reads that the state can
+// no longer reach before a reset (law 6), which is how the search may have abandoned it.
+template <Model M>
+std::vector<uint32_t> Search<M>::unplaced_after(const Snapshot& snapshot) const {
+  std::vector<bool> placed(size_, false);
+  for (const Step& step : snapshot) placed[step.op] = true;
+  const auto& state = states_.state(snapshot.empty() ? 0 : snapshot.back().state_after);
+  typename M::State scratch{};
+  std::vector<uint32_t> unplaced;
+  auto add = [&](uint32_t op) {
+    if (std::find(unplaced.begin(), unplaced.end(), indices_[op]) == unplaced.end()) {
+      unplaced.push_back(indices_[op]);
+    }
+  };
+  bool before_due = true;
+  bool reset_seen = false;
+  for (const uint32_t event : event_order_) {
+    const uint32_t op = event / 2;
+    if (placed[op]) continue;
+    if ((event & 1) == 0) {
+      reset_seen = reset_seen || reset_[op];
+      if (before_due && !model_.step(state, operations_[op]->call, scratch)) add(op);
+      continue;
+    }
+    if (!completed(op)) break;  // only unknown outcomes remain
+    if (before_due) {
+      before_due = false;
+      const auto due = std::find(unplaced.begin(), unplaced.end(), indices_[op]);
+      if (due != unplaced.end()) std::rotate(unplaced.begin(), due, due + 1);
+    }
+    if (!reset_seen && read_only_[op] && !may_become_legal(model_, state, operations_[op]->call)) {
+      add(op);
+    }
+  }
+  return unplaced;
+}
+
+template <Model M>
+PartitionResult Search<M>::run() {
+  PartitionResult result;
+  result.operations = indices_;
+  result.initial_state = model_.describe_state(states_.state(0));
+  uint64_t steps_charged = 0;
+  result.verdict = search(steps_charged);
+  if (result.verdict == Verdict::ok) {
+    result.linearizations.push_back(describe(current_snapshot()));
+  } else if (result.verdict == Verdict::illegal) {
+    // Nothing could be placed at all: the longest partial linearization is the empty one.
+    if (longest_.empty()) longest_.emplace_back();
+    for (const Snapshot& snapshot : longest_) result.linearizations.push_back(describe(snapshot));
+    result.unplaced = unplaced_after(longest_.front());
+  }
+  budget_.charge(steps_ - steps_charged);
+  result.steps = steps_;
+  result.memo_entries = memo_.size();
+  return result;
+}
+
+}  // namespace checkers::linearizability::detail

@@ -1,0 +1,310 @@
+#include "checkers/safety.h"
+
+#include <fmt/core.h>
+
+#include "sim/assert.h"
+
+namespace checkers {
+
+uint64_t command_hash(const raft::Bytes& command) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (uint8_t byte : command) {
+    h ^= byte;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+SafetyChecker::SafetyChecker(int peers, Reporter reporter)
+    : reporter_(std::move(reporter)), peers_(static_cast<size_t>(peers)) {
+  RAFTSIM_ASSERT(peers > 0);
+}
+
+SafetyChecker::PeerModel& SafetyChecker::peer(raft::NodeId node) {
+  RAFTSIM_ASSERT(node >= 0 && static_cast<size_t>(node) < peers_.size());
+  return peers_[static_cast<size_t>(node)];
+}
+
+void SafetyChecker::report(std::string property, std::string message,
+                           std::vector<raft::NodeId> nodes, raft::Term term, raft::Index index) {
+  if (violated_) return;
+  violated_ = true;
+  Violation violation{std::move(property), std::move(message), std::move(nodes), term, index};
+  violation.message = violation.property + " violated: " + violation.message;
+  if (reporter_) reporter_(violation);
+}
+
+// ---------------------------------------------------------------- roles, votes, terms
+
+void SafetyChecker::note_leader(raft::NodeId node, raft::Term term) {
+  auto [it, inserted] = leaders_.emplace(term, node);
+  if (!inserted && it->second != node) {
+    report("Election Safety",
+           fmt::format("nodes {} and {} both lead term {}", it->second, node, term),
+           {it->second, node}, term, 0);
+  }
+}
+
+void SafetyChecker::on_role(raft::NodeId node, raft::Term term, raft::Role role) {
+  ++events_;
+  if (violated_) return;
+  PeerModel& model = peer(node);
+  model.term = term;
+  model.role = role;
+  if (role == raft::Role::leader) {
+    note_leader(node, term);
+    check_leader_has_committed(node);
+  }
+}
+
+void SafetyChecker::on_state(raft::NodeId node, raft::Term term, bool is_leader) {
+  ++events_;
+  if (violated_ || !is_leader) return;
+  note_leader(node, term);
+}
+
+void SafetyChecker::on_vote(raft::NodeId node, raft::Term term, raft::NodeId candidate) {
+  ++events_;
+  if (violated_) return;
+  auto [it, inserted] = votes_.emplace(std::make_pair(node, term), candidate);
+  if (!inserted && it->second != candidate) {
+    report("Single Vote",
+           fmt::format("node {} voted for {} and then for {} in term {}", node, it->second,
+                       candidate, term),
+           {node, it->second, candidate}, term, 0);
+  }
+}
+
+void SafetyChecker::on_persist(raft::NodeId node, raft::Term term, raft::NodeId, raft::Index) {
+  ++events_;
+  if (violated_) return;
+  PeerModel& model = peer(node);
+  if (term < model.durable_term) {
+    report("Term Monotonicity",
+           fmt::format("node {} saved term {} after it had saved term {}", node, term,
+                       model.durable_term),
+           {node}, term, 0);
+    return;
+  }
+  model.durable_term = term;
+}
+
+void SafetyChecker::on_restart(raft::NodeId node, raft::Index applied_index) {
+  ++events_;
+  PeerModel& model = peer(node);
+  const raft::Term durable_term = model.durable_term;
+  model = PeerModel{};  // a new life: the peer reports its restored log again
+  model.durable_term = durable_term;
+  model.applied_index = applied_index;
+}
+
+// ---------------------------------------------------------------- logs
+
+void SafetyChecker::on_append(raft::NodeId node, raft::Index index, raft::Term term,
+                              raft::Term prev_term, const raft::Bytes& command) {
+  ++events_;
+  if (violated_) return;
+  PeerModel& model = peer(node);
+  if (index <= model.base_index) return;
+  if (index <= model.last_index()) {
+    if (model.role == raft::Role::leader) {
+      report("Leader Append-Only",
+             fmt::format("leader {} of term {} overwrote its entry at index {}", node, model.term,
+                         index),
+             {node}, model.term, index);
+      return;
+    }
+    model.entries.resize(index - model.base_index - 1);
+  }
+  if (index != model.last_index() + 1) {
+    report("Log Matching",
+           fmt::format("node {} appended index {} after its last index {}, leaving a hole", node,
+                       index, model.last_index()),
+           {node}, term, index);
+    return;
+  }
+  const EntryId entry{term, command_hash(command)};
+  auto [it, inserted] =
+      entries_.emplace(std::make_pair(index, term), std::make_pair(prev_term, entry.command_hash));
+  if (!inserted && it->second != std::make_pair(prev_term, entry.command_hash)) {
+    report("Log Matching",
+           fmt::format(
+               "node {} holds an entry at index {} term {} that differs from another "
+               "log's entry with the same index and term ({})",
+               node, index, term,
+               it->second.first != prev_term ? "different previous term" : "different command"),
+           {node}, term, index);
+    return;
+  }
+  model.entries.push_back(entry);
+}
+
+void SafetyChecker::on_truncate(raft::NodeId node, raft::Index from_index) {
+  ++events_;
+  if (violated_) return;
+  PeerModel& model = peer(node);
+  if (model.role == raft::Role::leader) {
+    report("Leader Append-Only",
+           fmt::format("leader {} of term {} deleted its entries from index {}", node, model.term,
+                       from_index),
+           {node}, model.term, from_index);
+    return;
+  }
+  if (from_index <= model.base_index) {
+    model.entries.clear();
+  } else if (from_index <= model.last_index()) {
+    model.entries.resize(from_index - model.base_index - 1);
+  }
+}
+
+void SafetyChecker::on_snapshot(raft::NodeId node, raft::Index index, raft::Term term) {
+  ++events_;
+  if (violated_) return;
+  PeerModel& model = peer(node);
+  if (auto it = committed_.find(index); it != committed_.end() && it->second.entry.term != term) {
+    report("Snapshot Consistency",
+           fmt::format("node {} took a snapshot through index {} term {}, but the entry "
+                       "committed there has term {}",
+                       node, index, term, it->second.entry.term),
+           {node}, term, index);
+    return;
+  }
+  if (index <= model.base_index) return;
+  const bool keep =
+      index <= model.last_index() && model.entries[index - model.base_index - 1].term == term;
+  if (keep) {
+    model.entries.erase(model.entries.begin(),
+                        model.entries.begin() + static_cast<long>(index - model.base_index));
+  } else {
+    model.entries.clear();
+  }
+  model.base_index = index;
+  model.base_term = term;
+}
+
+// ---------------------------------------------------------------- commits and applies
+
+bool SafetyChecker::has_entry(const PeerModel& model, raft::Index index,
+                              const EntryId& entry) const {
+  if (index < model.base_index) return true;  // compacted: nothing to compare
+  if (index == model.base_index) return model.base_term == entry.term;
+  if (index > model.last_index()) return false;
+  return model.entries[index - model.base_index - 1] == entry;
+}
+
+void SafetyChecker::check_leader_has_committed(raft::NodeId leader) {
+  const PeerModel& model = peer(leader);
+  for (const auto& [index, committed] : committed_) {
+    if (committed.known_in_term >= model.term) continue;
+    if (!has_entry(model, index, committed.entry)) {
+      report("Leader Completeness",
+             fmt::format("leader {} of term {} lacks the entry at index {} (term {}) committed "
+                         "by term {}",
+                         leader, model.term, index, committed.entry.term, committed.known_in_term),
+             {leader}, model.term, index);
+      return;
+    }
+  }
+}
+
+void SafetyChecker::note_committed(raft::NodeId node, raft::Index index, const EntryId& entry) {
+  const raft::Term term = peer(node).term;
+  auto [it, inserted] = committed_.emplace(index, Committed{entry, term});
+  if (!inserted) {
+    if (!(it->second.entry == entry)) {
+      report("State Machine Safety",
+             fmt::format("node {} committed a different entry at index {} (term {}) than was "
+                         "committed there before (term {})",
+                         node, index, entry.term, it->second.entry.term),
+             {node}, term, index);
+      return;
+    }
+    it->second.known_in_term = std::min(it->second.known_in_term, term);
+    return;
+  }
+  if (auto applied = applied_.find(index);
+      applied != applied_.end() && applied->second.command_hash != entry.command_hash) {
+    report("State Machine Safety",
+           fmt::format("node {} committed at index {} a command other than the one applied there",
+                       node, index),
+           {node}, term, index);
+    return;
+  }
+  // Leaders of later terms elected before this commit became known must hold it too.
+  for (size_t other = 0; other < peers_.size(); ++other) {
+    const PeerModel& model = peers_[other];
+    if (model.role == raft::Role::leader && model.term > term) {
+      check_leader_has_committed(static_cast<raft::NodeId>(other));
+    }
+  }
+}
+
+void SafetyChecker::on_commit(raft::NodeId node, raft::Index commit_index) {
+  ++events_;
+  if (violated_) return;
+  PeerModel& model = peer(node);
+  if (commit_index < model.commit_index) {
+    report("Commit Monotonicity",
+           fmt::format("node {} lowered its commit index from {} to {}", node, model.commit_index,
+                       commit_index),
+           {node}, model.term, commit_index);
+    return;
+  }
+  for (raft::Index index = model.commit_index + 1; index <= commit_index && !violated_; ++index) {
+    if (index <= model.base_index || index > model.last_index()) continue;
+    note_committed(node, index, model.entries[index - model.base_index - 1]);
+  }
+  model.commit_index = commit_index;
+}
+
+void SafetyChecker::note_applied(raft::NodeId node, raft::Index index, const EntryId& entry) {
+  auto [it, inserted] = applied_.emplace(index, entry);
+  const bool differs_applied = !inserted && it->second.command_hash != entry.command_hash;
+  auto committed = committed_.find(index);
+  const bool differs_committed =
+      committed != committed_.end() && committed->second.entry.command_hash != entry.command_hash;
+  if (differs_applied || differs_committed) {
+    report("State Machine Safety",
+           fmt::format("node {} applied at index {} a command other than the one {} there", node,
+                       index, differs_applied ? "another node applied" : "committed"),
+           {node}, entry.term, index);
+  }
+}
+
+void SafetyChecker::on_apply(raft::NodeId node, const raft::ApplyMsg& msg) {
+  ++events_;
+  if (violated_) return;
+  PeerModel& model = peer(node);
+  if (msg.snapshot_valid) {
+    if (msg.snapshot_index < model.applied_index) {
+      report("Apply Order",
+             fmt::format("node {} applied a snapshot through index {} after applying index {}",
+                         node, msg.snapshot_index, model.applied_index),
+             {node}, msg.snapshot_term, msg.snapshot_index);
+      return;
+    }
+    auto committed = committed_.find(msg.snapshot_index);
+    if (committed != committed_.end() && committed->second.entry.term != msg.snapshot_term) {
+      report("Snapshot Consistency",
+             fmt::format("node {} applied a snapshot through index {} term {}, but the entry "
+                         "committed there has term {}",
+                         node, msg.snapshot_index, msg.snapshot_term, committed->second.entry.term),
+             {node}, msg.snapshot_term, msg.snapshot_index);
+      return;
+    }
+    model.applied_index = msg.snapshot_index;
+    return;
+  }
+  if (!msg.command_valid) return;
+  if (msg.command_index != model.applied_index + 1) {
+    report("Apply Order",
+           fmt::format("node {} applied index {} right after index {}", node, msg.command_index,
+                       model.applied_index),
+           {node}, msg.command_term, msg.command_index);
+    return;
+  }
+  note_applied(node, msg.command_index, EntryId{msg.command_term, command_hash(msg.command)});
+  model.applied_index = msg.command_index;
+}
+
+}  // namespace checkers

@@ -1,0 +1,111 @@
+// The online safety checker: a raft::Observer that checks Raft's safety properties while a run
+// goes, and reports the first violation.
+//
+// Properties, by the name a report carries:
+// - "Election Safety": at most one leader per term (Figure 3), from role events and state polls.
+// - "Leader Append-Only": a leader never overwrites or deletes entries in its log (Figure 3).
+// - "Log Matching": two logs with an entry of the same index and term hold the same command
+//   there and agree on the term before it, hence on the whole prefix by induction (Figure 3).
+//   An append that leaves a hole in a log is reported under this name too.
+// - "Leader Completeness": an entry known committed in term T is in the log of every leader of a
+//   later term (Figure 3; checked at each election and whenever a commit becomes known).
+// - "State Machine Safety": no two peers apply, or commit, different commands at one index.
+// - "Apply Order": within a life, commands are applied at last applied + 1, without gaps, and a
+//   snapshot never moves the applied index backwards.
+// - "Snapshot Consistency": a snapshot's (index, term) agrees with what was applied or committed.
+// - "Commit Monotonicity": a peer's commit index never decreases within a life.
+// - "Single Vote": a peer votes for at most one candidate per term, across crashes.
+// - "Term Monotonicity": a peer's durable term never decreases, across crashes.
+// Only the first violation is reported; later events are ignored. Events about entries hidden in
+// a snapshot carry no information and are not held against anyone.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "raft/observer.h"
+
+namespace checkers {
+
+struct Violation {
+  std::string property;  // one of the names above
+  std::string message;   // a full sentence with the nodes, term and index
+  std::vector<raft::NodeId> nodes;
+  raft::Term term = 0;
+  raft::Index index = 0;
+};
+
+class SafetyChecker final : public raft::Observer {
+ public:
+  using Reporter = std::function<void(const Violation&)>;
+
+  SafetyChecker(int peers, Reporter reporter);
+
+  void on_role(raft::NodeId node, raft::Term term, raft::Role role) override;
+  void on_vote(raft::NodeId node, raft::Term term, raft::NodeId candidate) override;
+  void on_append(raft::NodeId node, raft::Index index, raft::Term term, raft::Term prev_term,
+                 const raft::Bytes& command) override;
+  void on_truncate(raft::NodeId node, raft::Index from_index) override;
+  void on_commit(raft::NodeId node, raft::Index commit_index) override;
+  void on_apply(raft::NodeId node, const raft::ApplyMsg& msg) override;
+  void on_persist(raft::NodeId node, raft::Term term, raft::NodeId voted_for,
+                  raft::Index last_index) override;
+  void on_snapshot(raft::NodeId node, raft::Index index, raft::Term term) override;
+  void on_restart(raft::NodeId node, raft::Index applied_index) override;
+  void on_state(raft::NodeId node, raft::Term term, bool is_leader) override;
+
+  bool violated() const { return violated_; }
+  uint64_t events() const { return events_; }
+
+ private:
+  // What is known of one entry: its term and a hash of its command.
+  struct EntryId {
+    raft::Term term = 0;
+    uint64_t command_hash = 0;
+    bool operator==(const EntryId&) const = default;
+  };
+  // The checker's copy of one peer's log and life.
+  struct PeerModel {
+    raft::Index base_index = 0;
+    raft::Term base_term = 0;
+    std::vector<EntryId> entries;  // entries[k] has index base_index + 1 + k
+    raft::Term term = 0;
+    raft::Role role = raft::Role::follower;
+    raft::Index commit_index = 0;
+    raft::Index applied_index = 0;
+    raft::Term durable_term = 0;
+    raft::Index last_index() const { return base_index + entries.size(); }
+  };
+  struct Committed {
+    EntryId entry;
+    raft::Term known_in_term = 0;  // the lowest term in which some peer knew it committed
+  };
+
+  PeerModel& peer(raft::NodeId node);
+  void report(std::string property, std::string message, std::vector<raft::NodeId> nodes,
+              raft::Term term, raft::Index index);
+  void note_leader(raft::NodeId node, raft::Term term);
+  void check_leader_has_committed(raft::NodeId leader);
+  bool has_entry(const PeerModel& model, raft::Index index, const EntryId& entry) const;
+  void note_committed(raft::NodeId node, raft::Index index, const EntryId& entry);
+  void note_applied(raft::NodeId node, raft::Index index, const EntryId& entry);
+
+  Reporter reporter_;
+  bool violated_ = false;
+  uint64_t events_ = 0;
+  std::vector<PeerModel> peers_;
+  std::map<raft::Term, raft::NodeId> leaders_;                         // term -> its leader
+  std::map<std::pair<raft::NodeId, raft::Term>, raft::NodeId> votes_;  // (voter, term) -> vote
+  // (index, term) -> (term before it, command hash): Log Matching's witness.
+  std::map<std::pair<raft::Index, raft::Term>, std::pair<raft::Term, uint64_t>> entries_;
+  std::map<raft::Index, Committed> committed_;
+  std::map<raft::Index, EntryId> applied_;
+};
+
+// FNV-1a over the bytes of a command.
+uint64_t command_hash(const raft::Bytes& command);
+
+}  // namespace checkers

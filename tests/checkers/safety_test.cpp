@@ -1,0 +1,257 @@
+// The online safety checker on synthetic event sequences: each broken property is detected and
+// named, and clean sequences (elections, replication, conflicts, snapshots, restarts) report
+// nothing.
+#include "checkers/safety.h"
+
+#include <catch2/catch.hpp>
+
+namespace {
+
+using raft::Role;
+
+raft::Bytes cmd(uint8_t value) { return raft::Bytes{value}; }
+
+// A checker that records what it reports.
+struct Probe {
+  std::vector<checkers::Violation> violations;
+  checkers::SafetyChecker checker{
+      3, [this](const checkers::Violation& violation) { violations.push_back(violation); }};
+
+  std::string property() const { return violations.empty() ? "" : violations[0].property; }
+};
+
+// Node 0 leads term 1 and replicates entries 1..2 to node 1; both commit and apply them.
+void healthy_start(checkers::SafetyChecker& c) {
+  c.on_role(0, 1, Role::candidate);
+  c.on_vote(0, 1, 0);
+  c.on_vote(1, 1, 0);
+  c.on_persist(0, 1, 0, 0);
+  c.on_role(0, 1, Role::leader);
+  c.on_role(1, 1, Role::follower);
+  c.on_append(0, 1, 1, 0, cmd(10));
+  c.on_append(0, 2, 1, 1, cmd(20));
+  c.on_append(1, 1, 1, 0, cmd(10));
+  c.on_append(1, 2, 1, 1, cmd(20));
+  c.on_commit(0, 2);
+  c.on_commit(1, 2);
+  for (raft::NodeId node : {0, 1}) {
+    c.on_apply(node, raft::ApplyMsg{true, cmd(10), 1, 1, false, {}, 0, 0});
+    c.on_apply(node, raft::ApplyMsg{true, cmd(20), 2, 1, false, {}, 0, 0});
+  }
+}
+
+}  // namespace
+
+TEST_CASE("safety: a healthy run with a conflict, a snapshot and a restart reports nothing") {
+  Probe p;
+  auto& c = p.checker;
+  healthy_start(c);
+  // Node 2 catches up late, node 1 wins term 2, node 1 snapshots, node 2 restarts from disk.
+  c.on_role(2, 1, Role::follower);
+  c.on_append(2, 1, 1, 0, cmd(10));
+  c.on_role(1, 2, Role::candidate);
+  c.on_vote(1, 2, 1);
+  c.on_vote(2, 2, 1);
+  c.on_role(1, 2, Role::leader);
+  c.on_append(1, 3, 2, 1, cmd(30));
+  c.on_append(2, 2, 1, 1, cmd(20));
+  c.on_append(2, 3, 2, 1, cmd(30));
+  c.on_commit(1, 3);
+  c.on_commit(2, 3);
+  c.on_snapshot(1, 2, 1);  // the service snapshots through index 2
+  c.on_restart(2, 0);
+  c.on_append(2, 1, 1, 0, cmd(10));
+  c.on_append(2, 2, 1, 1, cmd(20));
+  c.on_append(2, 3, 2, 1, cmd(30));
+  c.on_role(2, 2, Role::follower);
+  c.on_commit(2, 0);
+  c.on_apply(2, raft::ApplyMsg{false, {}, 0, 0, true, {1, 2}, 1, 2});
+  c.on_apply(2, raft::ApplyMsg{true, cmd(30), 3, 2, false, {}, 0, 0});
+  c.on_state(1, 2, true);
+  CHECK(p.violations.empty());
+  CHECK_FALSE(c.violated());
+}
+
+TEST_CASE("safety: a follower overwriting an uncommitted entry reports nothing") {
+  Probe p;
+  auto& c = p.checker;
+  c.on_role(0, 1, Role::leader);
+  c.on_append(0, 1, 1, 0, cmd(1));
+  c.on_append(1, 1, 1, 0, cmd(1));
+  c.on_append(1, 2, 1, 1, cmd(2));  // from leader 0, never committed
+  c.on_role(2, 2, Role::leader);
+  c.on_role(1, 2, Role::follower);
+  c.on_truncate(1, 2);
+  c.on_append(1, 2, 2, 1, cmd(3));
+  CHECK(p.violations.empty());
+}
+
+TEST_CASE("safety: two leaders in one term break Election Safety") {
+  Probe p;
+  p.checker.on_role(0, 3, Role::leader);
+  p.checker.on_role(1, 3, Role::leader);
+  REQUIRE(p.property() == "Election Safety");
+  CHECK(p.violations[0].term == 3);
+  CHECK(p.violations.size() == 1);
+}
+
+TEST_CASE("safety: state polls alone reveal two leaders in one term") {
+  Probe p;
+  p.checker.on_state(0, 4, true);
+  p.checker.on_state(2, 4, false);
+  CHECK(p.violations.empty());
+  p.checker.on_state(2, 4, true);
+  CHECK(p.property() == "Election Safety");
+}
+
+TEST_CASE("safety: a leader truncating its log breaks Leader Append-Only") {
+  Probe p;
+  p.checker.on_role(0, 1, Role::leader);
+  p.checker.on_append(0, 1, 1, 0, cmd(1));
+  p.checker.on_truncate(0, 1);
+  CHECK(p.property() == "Leader Append-Only");
+}
+
+TEST_CASE("safety: a leader overwriting an entry breaks Leader Append-Only") {
+  Probe p;
+  p.checker.on_role(0, 1, Role::leader);
+  p.checker.on_append(0, 1, 1, 0, cmd(1));
+  p.checker.on_append(0, 1, 1, 0, cmd(2));
+  CHECK(p.property() == "Leader Append-Only");
+}
+
+TEST_CASE("safety: same index and term with different commands break Log Matching") {
+  Probe p;
+  p.checker.on_append(0, 1, 1, 0, cmd(1));
+  p.checker.on_append(1, 1, 1, 0, cmd(2));
+  REQUIRE(p.property() == "Log Matching");
+  CHECK(p.violations[0].index == 1);
+}
+
+TEST_CASE("safety: same index and term after different prefixes break Log Matching") {
+  Probe p;
+  p.checker.on_append(0, 1, 1, 0, cmd(1));
+  p.checker.on_append(0, 2, 3, 1, cmd(2));
+  p.checker.on_append(1, 1, 2, 0, cmd(1));
+  p.checker.on_append(1, 2, 3, 2, cmd(2));
+  CHECK(p.property() == "Log Matching");
+}
+
+TEST_CASE("safety: a hole in a log breaks Log Matching") {
+  Probe p;
+  p.checker.on_append(0, 2, 1, 0, cmd(1));
+  CHECK(p.property() == "Log Matching");
+}
+
+TEST_CASE("safety: a new leader without a committed entry breaks Leader Completeness") {
+  Probe p;
+  auto& c = p.checker;
+  c.on_role(0, 1, Role::leader);
+  c.on_append(0, 1, 1, 0, cmd(1));
+  c.on_commit(0, 1);
+  c.on_role(2, 2, Role::leader);  // node 2's log is empty
+  REQUIRE(p.property() == "Leader Completeness");
+  CHECK(p.violations[0].index == 1);
+  CHECK(p.violations[0].nodes == std::vector<raft::NodeId>{2});
+}
+
+TEST_CASE("safety: a commit learned after a later leader's election is held against it") {
+  Probe p;
+  auto& c = p.checker;
+  c.on_role(0, 1, Role::leader);
+  c.on_append(0, 1, 1, 0, cmd(1));
+  c.on_role(2, 2, Role::leader);  // not yet known committed: fine so far
+  CHECK(p.violations.empty());
+  c.on_commit(0, 1);
+  CHECK(p.property() == "Leader Completeness");
+}
+
+TEST_CASE("safety: different commands applied at one index break State Machine Safety") {
+  Probe p;
+  p.checker.on_apply(0, raft::ApplyMsg{true, cmd(1), 1, 1, false, {}, 0, 0});
+  p.checker.on_apply(1, raft::ApplyMsg{true, cmd(2), 1, 1, false, {}, 0, 0});
+  CHECK(p.property() == "State Machine Safety");
+}
+
+TEST_CASE("safety: different entries committed at one index break State Machine Safety") {
+  Probe p;
+  auto& c = p.checker;
+  c.on_role(0, 1, Role::follower);
+  c.on_append(0, 1, 1, 0, cmd(1));
+  c.on_commit(0, 1);
+  c.on_role(1, 2, Role::follower);
+  c.on_append(1, 1, 2, 0, cmd(2));
+  c.on_commit(1, 1);
+  CHECK(p.property() == "State Machine Safety");
+}
+
+TEST_CASE("safety: a gap in the applies breaks Apply Order") {
+  Probe p;
+  p.checker.on_apply(0, raft::ApplyMsg{true, cmd(1), 1, 1, false, {}, 0, 0});
+  p.checker.on_apply(0, raft::ApplyMsg{true, cmd(3), 3, 1, false, {}, 0, 0});
+  CHECK(p.property() == "Apply Order");
+}
+
+TEST_CASE("safety: a snapshot behind the applied index breaks Apply Order") {
+  Probe p;
+  p.checker.on_apply(0, raft::ApplyMsg{true, cmd(1), 1, 1, false, {}, 0, 0});
+  p.checker.on_apply(0, raft::ApplyMsg{true, cmd(2), 2, 1, false, {}, 0, 0});
+  p.checker.on_apply(0, raft::ApplyMsg{false, {}, 0, 0, true, {9}, 1, 1});
+  CHECK(p.property() == "Apply Order");
+}
+
+TEST_CASE("safety: after a restart applies resume after the restored snapshot") {
+  Probe p;
+  p.checker.on_apply(0, raft::ApplyMsg{true, cmd(1), 1, 1, false, {}, 0, 0});
+  p.checker.on_restart(0, 1);
+  p.checker.on_apply(0, raft::ApplyMsg{true, cmd(2), 2, 1, false, {}, 0, 0});
+  CHECK(p.violations.empty());
+  p.checker.on_restart(0, 0);
+  p.checker.on_apply(0, raft::ApplyMsg{true, cmd(2), 2, 1, false, {}, 0, 0});
+  CHECK(p.property() == "Apply Order");
+}
+
+TEST_CASE("safety: a snapshot with the wrong term breaks Snapshot Consistency") {
+  Probe p;
+  auto& c = p.checker;
+  c.on_role(0, 1, Role::leader);
+  c.on_append(0, 1, 1, 0, cmd(1));
+  c.on_commit(0, 1);
+  c.on_apply(1, raft::ApplyMsg{false, {}, 0, 0, true, {7}, 2, 1});
+  CHECK(p.property() == "Snapshot Consistency");
+}
+
+TEST_CASE("safety: a lowered commit index breaks Commit Monotonicity") {
+  Probe p;
+  p.checker.on_commit(0, 2);
+  p.checker.on_commit(0, 1);
+  CHECK(p.property() == "Commit Monotonicity");
+}
+
+TEST_CASE("safety: two votes in one term across a crash break Single Vote") {
+  Probe p;
+  p.checker.on_vote(2, 5, 0);
+  p.checker.on_restart(2, 0);
+  p.checker.on_vote(2, 5, 0);  // the same vote again is fine
+  CHECK(p.violations.empty());
+  p.checker.on_vote(2, 5, 1);
+  CHECK(p.property() == "Single Vote");
+}
+
+TEST_CASE("safety: a durable term going back breaks Term Monotonicity") {
+  Probe p;
+  p.checker.on_persist(1, 4, 1, 0);
+  p.checker.on_restart(1, 0);
+  p.checker.on_persist(1, 3, 1, 0);
+  CHECK(p.property() == "Term Monotonicity");
+}
+
+TEST_CASE("safety: only the first violation is reported") {
+  Probe p;
+  p.checker.on_role(0, 1, Role::leader);
+  p.checker.on_role(1, 1, Role::leader);
+  p.checker.on_commit(0, 2);
+  p.checker.on_commit(0, 1);
+  CHECK(p.violations.size() == 1);
+  CHECK(p.violations[0].message.find("Election Safety violated") == 0);
+}
