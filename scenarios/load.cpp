@@ -1,0 +1,257 @@
+// The scenario loader: JSON text to a validated Scenario. Section parsers read the sections of
+// scenario.h; the fault plan has its own file (load_faults.cpp).
+#include "scenarios/load.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "scenarios/detail/parse.h"
+#include "sim/assert.h"
+
+namespace scenarios {
+namespace detail {
+namespace {
+
+constexpr int64_t kDayMs = 86'400'000;
+constexpr int64_t kMinuteMs = 60'000;
+constexpr int64_t kMinuteUs = 60'000'000;
+
+ClusterModel parse_cluster(const Json& value, const std::string& path) {
+  ObjectReader r(value, path);
+  ClusterModel c;
+  c.nodes = static_cast<int>(r.integer("nodes", 1, kNodesMax, c.nodes));
+  c.election_timeout_min = r.ms("election_timeout_ms_min", 1, kMinuteMs, c.election_timeout_min);
+  c.election_timeout_max = r.ms("election_timeout_ms_max", 1, kMinuteMs, c.election_timeout_max);
+  c.heartbeat_interval = r.ms("heartbeat_ms", 1, kMinuteMs, c.heartbeat_interval);
+  r.finish();
+  r.check_order("election_timeout_ms_min", c.election_timeout_min.ms(), "election_timeout_ms_max",
+                c.election_timeout_max.ms());
+  if (c.heartbeat_interval >= c.election_timeout_min) {
+    std::string shown = std::to_string(c.heartbeat_interval.ms());
+    throw LoadFailure{
+        r.path_of("heartbeat_ms"), "got " + shown, shown,
+        fmt::format("less than election_timeout_ms_min ({})", c.election_timeout_min.ms())};
+  }
+  return c;
+}
+
+NetworkModel parse_network(const Json& value, const std::string& path) {
+  ObjectReader r(value, path);
+  NetworkModel n;
+  n.latency_min = r.us("latency_us_min", 0, kMinuteUs, n.latency_min);
+  n.latency_tail_mean = r.us("latency_us_tail_mean", 0, kMinuteUs, n.latency_tail_mean);
+  n.latency_max = r.us("latency_us_max", 0, kMinuteUs, n.latency_max);
+  n.drop_p = r.probability("drop_p", n.drop_p);
+  n.duplicate_p = r.probability("duplicate_p", n.duplicate_p);
+  n.long_delay_p = r.probability("long_delay_p", n.long_delay_p);
+  n.long_delay_min = r.ms("long_delay_ms_min", 0, 10 * kMinuteMs, n.long_delay_min);
+  n.long_delay_max = r.ms("long_delay_ms_max", 0, 10 * kMinuteMs, n.long_delay_max);
+  r.finish();
+  r.check_order("latency_us_min", n.latency_min.us(), "latency_us_max", n.latency_max.us());
+  r.check_order("long_delay_ms_min", n.long_delay_min.ms(), "long_delay_ms_max",
+                n.long_delay_max.ms());
+  return n;
+}
+
+DiskModel parse_disk(const Json& value, const std::string& path) {
+  ObjectReader r(value, path);
+  DiskModel d;
+  d.write_latency_min = r.us("write_us_min", 0, kMinuteUs, d.write_latency_min);
+  d.write_latency_tail_mean = r.us("write_us_tail_mean", 0, kMinuteUs, d.write_latency_tail_mean);
+  d.write_latency_max = r.us("write_us_max", 0, kMinuteUs, d.write_latency_max);
+  d.fsync_latency_min = r.us("fsync_us_min", 0, kMinuteUs, d.fsync_latency_min);
+  d.fsync_latency_tail_mean = r.us("fsync_us_tail_mean", 0, kMinuteUs, d.fsync_latency_tail_mean);
+  d.fsync_latency_max = r.us("fsync_us_max", 0, kMinuteUs, d.fsync_latency_max);
+  r.finish();
+  r.check_order("write_us_min", d.write_latency_min.us(), "write_us_max", d.write_latency_max.us());
+  r.check_order("fsync_us_min", d.fsync_latency_min.us(), "fsync_us_max", d.fsync_latency_max.us());
+  return d;
+}
+
+ClockModel parse_clock(const Json& value, const std::string& path) {
+  ObjectReader r(value, path);
+  ClockModel c;
+  c.drift_ppm_max = r.integer("drift_ppm_max", 0, 100'000, c.drift_ppm_max);
+  r.finish();
+  return c;
+}
+
+WorkloadModel parse_workload(const Json& value, const std::string& path) {
+  ObjectReader r(value, path);
+  WorkloadModel w;
+  w.clients = static_cast<int>(r.integer("clients", 0, 64, w.clients));
+  w.keys = static_cast<int>(r.integer("keys", 1, 1000, w.keys));
+  w.get_p = r.probability("get_p", w.get_p);
+  w.put_p = r.probability("put_p", w.put_p);
+  w.append_p = r.probability("append_p", w.append_p);
+  w.think_min = r.ms("think_ms_min", 0, kMinuteMs, w.think_min);
+  w.think_max = r.ms("think_ms_max", 0, kMinuteMs, w.think_max);
+  w.op_timeout = r.ms("op_timeout_ms", 1, 10 * kMinuteMs, w.op_timeout);
+  if (const Json* ops_max = r.find("ops_max"); ops_max != nullptr && !ops_max->is_null()) {
+    w.ops_max = read_integer(*ops_max, r.path_of("ops_max"), 0, 1'000'000'000);
+  }
+  r.finish();
+  r.check_order("think_ms_min", w.think_min.ms(), "think_ms_max", w.think_max.ms());
+  double sum = w.get_p + w.put_p + w.append_p;
+  if (std::fabs(sum - 1.0) > 1e-9) {
+    std::string shown = Json(sum).dump();
+    throw LoadFailure{path, "got get_p + put_p + append_p = " + shown, shown, "a sum of 1"};
+  }
+  return w;
+}
+
+LivenessPhase parse_liveness(const Json& value, const std::string& path) {
+  ObjectReader r(value, path);
+  LivenessPhase l;
+  l.enabled = r.boolean("enabled", l.enabled);
+  l.leader_within = r.ms("leader_within_ms", 1, 10 * kMinuteMs, l.leader_within);
+  l.ops_within = r.ms("ops_within_ms", 1, 10 * kMinuteMs, l.ops_within);
+  r.finish();
+  return l;
+}
+
+Checks parse_checks(const Json& value, const std::string& path) {
+  ObjectReader r(value, path);
+  Checks c;
+  c.safety = r.boolean("safety", c.safety);
+  c.linearizability = r.boolean("linearizability", c.linearizability);
+  c.liveness = r.boolean("liveness", c.liveness);
+  r.finish();
+  return c;
+}
+
+// Parses the section `key` with `parse` if present.
+template <class T, class Parse>
+void section(ObjectReader& r, std::string_view key, T& out, Parse parse) {
+  if (const Json* value = r.find(key)) out = parse(*value, r.path_of(key));
+}
+
+}  // namespace
+
+Scenario parse_scenario(const Json& document) {
+  ObjectReader r(document, "$");
+  const Json& format = r.require("format", fmt::format("the string \"{}\"", kScenarioFormat));
+  if (!format.is_string() || format.get_ref<const std::string&>() != kScenarioFormat) {
+    fail(r.path_of("format"), format, fmt::format("the string \"{}\"", kScenarioFormat));
+  }
+  Scenario s;
+  s.name = read_string(r.require("name", "a string of 1 to 100 bytes"), r.path_of("name"), 1, 100);
+  if (const Json* description = r.find("description")) {
+    s.description = read_string(*description, r.path_of("description"), 0, 2000);
+  }
+  s.duration = r.ms("duration_ms", 1, kDayMs, s.duration);
+  section(r, "cluster", s.cluster, parse_cluster);
+  section(r, "network", s.network, parse_network);
+  section(r, "disk", s.disk, parse_disk);
+  section(r, "clock", s.clock, parse_clock);
+  section(r, "workload", s.workload, parse_workload);
+  section(r, "liveness", s.liveness, parse_liveness);
+  section(r, "checks", s.checks, parse_checks);
+  // Last: fault events refer to the cluster, the clock and the duration.
+  if (const Json* faults = r.find("faults"))
+    s.faults = parse_faults(*faults, r.path_of("faults"), s);
+  r.finish();
+  if (s.checks.liveness && !s.liveness.enabled) {
+    throw LoadFailure{"$.checks.liveness", "got true", "true",
+                      "false while $.liveness.enabled is false"};
+  }
+  return s;
+}
+
+}  // namespace detail
+
+namespace {
+
+// nlohmann's parse errors read "[json.exception.parse_error.101] parse error at line 1, column
+// 5: syntax error ...": keep what follows the position.
+std::string parse_error_text(const std::string& what) {
+  size_t column = what.find("column ");
+  size_t colon = what.find(": ", column == std::string::npos ? 0 : column);
+  return colon == std::string::npos ? what : what.substr(colon + 2);
+}
+
+LoadError malformed(std::string_view text, std::string_view source,
+                    const nlohmann::json::parse_error& error) {
+  LoadError e;
+  e.source = std::string(source);
+  e.path = "$";
+  e.expected = "valid JSON";
+  size_t end = std::min(text.size(), error.byte == 0 ? size_t{0} : error.byte - 1);
+  e.line = 1;
+  size_t line_start = 0;
+  for (size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++e.line;
+      line_start = i + 1;
+    }
+  }
+  e.column = static_cast<int>(end - line_start) + 1;
+  e.value = parse_error_text(error.what());
+  e.message = fmt::format("{}:{}:{}: malformed JSON: {}", source, e.line, e.column, e.value);
+  return e;
+}
+
+LoadError from_failure(std::string_view source, detail::LoadFailure failure) {
+  LoadError e;
+  e.source = std::string(source);
+  e.message = fmt::format("{}: {}: {}, expected {}", source, failure.path, failure.problem,
+                          failure.expected);
+  e.path = std::move(failure.path);
+  e.value = std::move(failure.value);
+  e.expected = std::move(failure.expected);
+  return e;
+}
+
+// Deeper documents than this are rejected while parsing (a scenario nests at most 6 levels).
+constexpr int kDepthMax = 32;
+
+struct TooDeep {};
+
+}  // namespace
+
+const Scenario& LoadResult::scenario() const {
+  RAFTSIM_ASSERT(ok());
+  return std::get<Scenario>(value_);
+}
+
+const LoadError& LoadResult::error() const {
+  RAFTSIM_ASSERT(!ok());
+  return std::get<LoadError>(value_);
+}
+
+LoadResult load_scenario(std::string_view json_text, std::string_view source) {
+  try {
+    auto limit_depth = [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+      if (depth > kDepthMax) throw TooDeep{};
+      return true;
+    };
+    nlohmann::json document = nlohmann::json::parse(json_text, limit_depth);
+    return LoadResult(detail::parse_scenario(document));
+  } catch (const nlohmann::json::parse_error& error) {
+    return LoadResult(malformed(json_text, source, error));
+  } catch (const TooDeep&) {
+    return LoadResult(
+        from_failure(source, {"$", "got a document nested too deeply", "",
+                              fmt::format("at most {} levels of arrays and objects", kDepthMax)}));
+  } catch (detail::LoadFailure& failure) {
+    return LoadResult(from_failure(source, std::move(failure)));
+  } catch (const nlohmann::json::exception& error) {
+    // Not expected: the readers check types before reading. Still an error, not a crash.
+    return LoadResult(from_failure(source, {"$", "got an unreadable value", "", error.what()}));
+  }
+}
+
+LoadResult load_scenario_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  if (!in || in.bad()) {
+    return LoadResult(from_failure(path, {"$", "cannot read the file", "", "a readable file"}));
+  }
+  return load_scenario(text.str(), path);
+}
+
+}  // namespace scenarios
