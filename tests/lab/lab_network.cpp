@@ -88,8 +88,7 @@ std::optional<sim::Bytes> LabNetwork::call_over(const LinkUp& link_up, sim::Node
 
 // Runs the call in a helper fiber and watches, like labrpc, whether the server died meanwhile.
 std::optional<sim::Bytes> LabNetwork::await_reply(const LinkUp& link_up, sim::NodeId to,
-                                                  std::string_view method,
-                                                  const sim::Bytes& args) {
+                                                  std::string_view method, const sim::Bytes& args) {
   const uint64_t incarnation = world_.incarnation(to);
   auto box = std::make_shared<sim::Channel<std::optional<sim::Bytes>>>(1, "labrpc reply");
   sim::go("labrpc call", [box, to, name = std::string(method), args] {

@@ -4,16 +4,16 @@
 // - unreliable mode first delays the request 0-26 ms, then drops 10% of requests (the call
 //   fails at once) and, after the handler ran, 10% of replies (the call fails then);
 // - a call on a disabled end (either server disconnected) or to a dead server fails after
-//   0-7000 ms, as the course's long-delays mode does;
+//   0-7000 ms, as the course's long-delays mode does (0-99 ms with it off, as the KV labs run);
 // - a server that is killed, restarted or cut off while the call is in its handler makes the
 //   call fail (checked every 100 ms, as labrpc does);
 // - long reordering delays a reply, with probability 2/3, by 200 + rand(1 + rand(2000)) ms.
 // Clients (the KV labs' clerks) have ends of their own, one per server, each enabled or not
 // (the course's ConnectClient); their calls follow the same rules, with the client's end in place
-// of the server pair. The underlying simulated network is reliable and fast; all faults come from here, drawn from
-// the world's "labrpc" stream. Counts follow labrpc: every call counts in rpc_total and its
-// request bytes in bytes_total, reply bytes count when delivered, and rpc_count(server) counts
-// the requests that reached that server.
+// of the server pair. The underlying simulated network is reliable and fast; all faults come from
+// here, drawn from the world's "labrpc" stream. Counts follow labrpc: every call counts in
+// rpc_total and its request bytes in bytes_total, reply bytes count when delivered, and
+// rpc_count(server) counts the requests that reached that server.
 #pragma once
 
 #include <functional>

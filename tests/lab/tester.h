@@ -8,7 +8,8 @@
 // with kind "safety". Crashing a server destroys its fibers and volatile state; its disk keeps
 // what was saved (an in-progress save is lost, which the course's orphaned persister copy
 // models). Restarting builds a new instance from the disk with a new apply channel, after the
-// tester restored the service's state from the saved snapshot.
+// tester restored the service's state from the saved snapshot. With ServiceHooks (the KV labs),
+// a service above Raft reads the apply channel and restores its own state instead.
 #pragma once
 
 #include <cstdint>
@@ -52,7 +53,7 @@ struct TesterOptions {
   bool snapshot = false;  // apply readers snapshot every kSnapshotInterval commands
   const raft::Implementation* implementation = nullptr;
   uint64_t seed = 1;
-  ServiceHooks service;  // empty: the Raft labs' apply readers
+  ServiceHooks service;   // empty: the Raft labs' apply readers
   sim::DiskOptions disk;  // the servers' disks; default: the world's default disk
 };
 
