@@ -2,6 +2,7 @@
 // second, a new leader within 5 s of a failure, elections that rarely split.
 #pragma once
 
+#include "raft/mutant.h"
 #include "sim/time.h"
 
 namespace raft {
@@ -17,6 +18,8 @@ struct RaftOptions {
   // Attempts of one replication round towards one follower (retries after failed calls and
   // backtracking steps) before it waits for the next heartbeat; >= 1. Default 8.
   int replication_attempts_max = 8;
+  // A deliberate bug to switch on (raft/mutant.h); none by default. Only the harness sets it.
+  Mutant mutant = Mutant::none;
 };
 
 }  // namespace raft

@@ -15,5 +15,13 @@ using Action = std::function<int()>;
 void add_version_command(CLI::App& app, Action& action);
 void add_demo_command(CLI::App& app, Action& action);
 void add_check_command(CLI::App& app, Action& action);
+void add_lab_command(CLI::App& app, Action& action);
+void add_run_command(CLI::App& app, Action& action);
+void add_replay_command(CLI::App& app, Action& action);
+void add_shrink_command(CLI::App& app, Action& action);
+void add_mutants_command(CLI::App& app, Action& action);
+void add_fuzz_command(CLI::App& app, Action& action);
+void add_scenarios_command(CLI::App& app, Action& action);
+void add_bench_command(CLI::App& app, Action& action);
 
 }  // namespace raftsim::cli

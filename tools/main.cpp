@@ -15,6 +15,14 @@ int main(int argc, char** argv) {
   Action action;
   add_version_command(app, action);
   add_check_command(app, action);
+  add_lab_command(app, action);
+  add_run_command(app, action);
+  add_replay_command(app, action);
+  add_shrink_command(app, action);
+  add_mutants_command(app, action);
+  add_fuzz_command(app, action);
+  add_scenarios_command(app, action);
+  add_bench_command(app, action);
   add_demo_command(app, action);
   try {
     app.parse(argc, argv);

@@ -30,6 +30,8 @@ Server::Server(std::shared_ptr<raft::Peer> peer,
   RAFTSIM_ASSERT(apply_ != nullptr);
   RAFTSIM_ASSERT(options_.apply_wait_max > sim::Duration::zero());
   RAFTSIM_ASSERT(options_.leadership_poll > sim::Duration::zero());
+  if (options_.mutant == raft::Mutant::kv_reads_skip_log) options_.reads_skip_log = true;
+  state_.set_mutant(options_.mutant);
   // Raft starts delivering after its snapshot (§7): the service restores that snapshot itself.
   const raft::Bytes snapshot = persister_.read_snapshot();
   if (!snapshot.empty()) {

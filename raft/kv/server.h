@@ -47,6 +47,9 @@ struct ServerOptions {
   // from local state by any server that believes it leads, without going through the log, so a
   // deposed leader in a minority serves stale reads. Default false.
   bool reads_skip_log = false;
+  // A deliberate bug to switch on (raft/mutant.h): kv-reads-skip-log sets reads_skip_log,
+  // kv-no-dedup and kv-dedup-not-in-snapshot break the duplicate table. Default none.
+  raft::Mutant mutant = raft::Mutant::none;
 };
 
 class Server {

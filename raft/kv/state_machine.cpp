@@ -48,7 +48,8 @@ std::string StateMachine::apply(const Command& command) {
     return it != table_.end() ? it->second : std::string();
   }
   uint64_t& last = last_seq_[command.client_id];
-  if (command.seq <= last) return {};  // a retry of an operation already applied
+  const bool retry = command.seq <= last && mutant_ != raft::Mutant::kv_no_dedup;
+  if (retry) return {};  // a retry of an operation already applied
   last = command.seq;
   if (command.kind == OpKind::put) {
     table_[command.key] = command.value;
@@ -62,7 +63,9 @@ raft::Bytes StateMachine::encode(raft::Index last_index) const {
   SnapshotBody body;
   body.last_index = last_index;
   body.table.assign(table_.begin(), table_.end());
-  body.last_seq.assign(last_seq_.begin(), last_seq_.end());
+  if (mutant_ != raft::Mutant::kv_dedup_not_in_snapshot) {
+    body.last_seq.assign(last_seq_.begin(), last_seq_.end());
+  }
   return sim::wire::encode(body);
 }
 

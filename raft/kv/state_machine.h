@@ -18,6 +18,7 @@
 #include <string>
 
 #include "raft/kv/messages.h"
+#include "raft/mutant.h"
 #include "raft/types.h"
 
 namespace kv {
@@ -33,8 +34,11 @@ class StateMachine {
   std::optional<raft::Index> restore(const raft::Bytes& snapshot);
 
   size_t keys() const { return table_.size(); }
+  // A deliberate bug of the duplicate table (raft/mutant.h); none by default.
+  void set_mutant(raft::Mutant mutant) { mutant_ = mutant; }
 
  private:
+  raft::Mutant mutant_ = raft::Mutant::none;
   std::map<std::string, std::string> table_;
   std::map<uint64_t, uint64_t> last_seq_;  // client id -> seq of its last applied put/append
 };

@@ -19,7 +19,8 @@ void Raft::applier_loop() {
       apply_cv_.wait(lock,
                      [&] { return killed_ || snapshot_pending_ || last_applied_ < commit_index_; });
       if (killed_) return;
-      if (snapshot_pending_ && log_.base_index() > last_applied_) {
+      if (snapshot_pending_ &&
+          (log_.base_index() > last_applied_ || bug(Mutant::snapshot_backwards))) {
         ApplyMsg msg;
         msg.snapshot_valid = true;
         msg.snapshot = snapshot_;

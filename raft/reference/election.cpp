@@ -10,8 +10,10 @@
 namespace raft::reference {
 
 void Raft::reset_election_deadline(Lock&) {
-  const sim::Duration timeout =
-      sim::rng().between(ctx_.options.election_timeout_min, ctx_.options.election_timeout_max);
+  const sim::Duration timeout = bug(Mutant::fixed_election_timeout)
+                                    ? ctx_.options.election_timeout_min
+                                    : sim::rng().between(ctx_.options.election_timeout_min,
+                                                         ctx_.options.election_timeout_max);
   election_deadline_ = sim::now() + timeout;
 }
 

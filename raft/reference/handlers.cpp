@@ -38,18 +38,21 @@ std::optional<RequestVoteReply> Raft::on_request_vote(const RequestVoteArgs& arg
   {
     Lock lock(mu_);
     if (killed_) return std::nullopt;
+    if (bug(Mutant::reset_timer_every_rpc)) reset_election_deadline(lock);
     if (args.term > current_term_) become_follower(lock, args.term);
     reply.term = current_term_;
     // §5.4.1 election restriction: the candidate's log is at least as up-to-date as ours.
-    const bool up_to_date =
+    bool up_to_date =
         args.last_log_term > log_.last_term() ||
         (args.last_log_term == log_.last_term() && args.last_log_index >= log_.last_index());
+    if (bug(Mutant::uptodate_by_length)) up_to_date = args.last_log_index >= log_.last_index();
+    if (bug(Mutant::no_election_restriction)) up_to_date = true;
     const bool free = voted_for_ == sim::kNoNode || voted_for_ == args.candidate;
     if (args.term == current_term_ && free && up_to_date) {
       reply.vote_granted = true;
       if (voted_for_ != args.candidate) {
         voted_for_ = args.candidate;
-        mark_dirty(lock);
+        if (!bug(Mutant::vote_not_persisted)) mark_dirty(lock);
       }
       reset_election_deadline(lock);  // granting a vote defers our own candidacy (§5.2)
     }
@@ -74,16 +77,19 @@ std::optional<AppendEntriesReply> Raft::on_append_entries(const AppendEntriesArg
     reset_election_deadline(lock);
     reply.term = current_term_;
     const Index prev = args.prev_log_index;
-    if (prev > log_.last_index()) {
+    if (prev > log_.last_index() && !bug(Mutant::no_prev_check)) {
       reply.conflict_index = log_.last_index() + 1;
-    } else if (prev >= log_.base_index() && log_.term_at(prev) != args.prev_log_term) {
+    } else if (prev >= log_.base_index() && prev <= log_.last_index() &&
+               log_.term_at(prev) != args.prev_log_term && !bug(Mutant::no_prev_check)) {
       reply.conflict_term = log_.term_at(prev);
       reply.conflict_index = log_.first_index_of_term_at(prev);
     } else {
       merge_entries(lock, args);
       reply.success = true;
       // Figure 2, rule 5: only as far as this request proves our log matches the leader's.
-      set_commit(lock, std::min(args.leader_commit, prev + args.entries.size()));
+      const Index verified =
+          bug(Mutant::commit_not_capped) ? log_.last_index() : prev + args.entries.size();
+      set_commit(lock, std::min({args.leader_commit, verified, log_.last_index()}));
     }
   }
   persist_now();
@@ -93,6 +99,9 @@ std::optional<AppendEntriesReply> Raft::on_append_entries(const AppendEntriesArg
 // Appends what is new, truncating only at a real conflict: a stale or duplicated request whose
 // entries all match must not cut off entries that arrived after it (§5.3).
 void Raft::merge_entries(Lock& lock, const AppendEntriesArgs& args) {
+  if (bug(Mutant::truncate_on_match) && args.prev_log_index < log_.last_index()) {
+    truncate_log(lock, std::max(args.prev_log_index, log_.base_index()) + 1);
+  }
   for (size_t k = 0; k < args.entries.size(); ++k) {
     const Index index = args.prev_log_index + 1 + k;
     if (index <= log_.base_index()) continue;  // covered by our snapshot: committed, matching
@@ -115,7 +124,8 @@ std::optional<InstallSnapshotReply> Raft::on_install_snapshot(const InstallSnaps
     reset_election_deadline(lock);
     reply.term = current_term_;
     // A snapshot that adds nothing to what is already committed is ignored (Figure 13, rule 6).
-    if (args.last_included_index > commit_index_) {
+    if (args.last_included_index > commit_index_ ||
+        (bug(Mutant::snapshot_backwards) && args.last_included_index > log_.base_index())) {
       compact_log(lock, args.last_included_index, args.last_included_term, args.data);
       snapshot_pending_ = true;
       set_commit(lock, args.last_included_index);

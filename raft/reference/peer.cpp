@@ -38,6 +38,7 @@ void Raft::boot() {
   sim::go("raft election", [this] { election_loop(); });
   sim::go("raft heartbeat", [this] { heartbeat_loop(); });
   sim::go("raft applier", [this] { applier_loop(); });
+  if (bug(Mutant::apply_from_two_fibers)) sim::go("raft applier 2", [this] { applier_loop(); });
   sim::go("raft persist", [this] { persist_loop(); });
 }
 

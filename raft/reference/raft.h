@@ -84,6 +84,8 @@ class Raft final : public Peer {
   void compact_log(Lock& lock, Index index, Term term, Bytes snapshot);
   void set_commit(Lock& lock, Index commit_index);
   void mark_dirty(Lock& lock);
+  // True when the named deliberate bug is switched on (raft/mutant.h).
+  bool bug(Mutant mutant) const { return ctx_.options.mutant == mutant; }
   int majority() const { return static_cast<int>(ctx_.peers.size()) / 2 + 1; }
 
   PeerContext ctx_;

@@ -51,13 +51,15 @@ bool Raft::send_append(NodeId peer, Term term, AppendEntriesArgs args) {
   if (!reply.has_value()) return false;  // lost: retry
   Lock lock(mu_);
   if (killed_) return true;
-  if (reply->term > current_term_) {
+  if (reply->term > current_term_ && !bug(Mutant::no_step_down_on_reply)) {
     become_follower(lock, reply->term);
     return true;
   }
-  if (role_ != Role::leader || current_term_ != term) return true;
+  if (role_ != Role::leader || (current_term_ != term && !bug(Mutant::stale_reply))) return true;
   if (reply->success) {
-    const Index matched = args.prev_log_index + args.entries.size();
+    const Index matched = bug(Mutant::match_from_log_length)
+                              ? log_.last_index()
+                              : args.prev_log_index + args.entries.size();
     match_index_[p] = std::max(match_index_[p], matched);
     next_index_[p] = std::max(next_index_[p], match_index_[p] + 1);
     advance_commit(lock);
@@ -99,7 +101,7 @@ void Raft::advance_commit(Lock& lock) {
   // before it commit with it. Terms never decrease along the log, so the scan stops early.
   for (Index index = log_.last_index(); index > commit_index_ && index > log_.base_index();
        --index) {
-    if (log_.at(index).term != current_term_) break;
+    if (log_.at(index).term != current_term_ && !bug(Mutant::figure8_commit)) break;
     int replicas = durable_last_index_ >= index ? 1 : 0;  // the leader counts only what it saved
     for (size_t peer = 0; peer < ctx_.peers.size(); ++peer) {
       if (static_cast<NodeId>(peer) != me_ && match_index_[peer] >= index) ++replicas;

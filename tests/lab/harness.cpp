@@ -38,6 +38,11 @@ std::string implementation_name() {
   return name != nullptr && *name != '\0' ? name : "reference";
 }
 
+std::string mutant_name() {
+  const char* name = std::getenv("RAFTSIM_MUTANT");
+  return name != nullptr ? name : "";
+}
+
 std::string program_path() {
   char path[4096];
   const ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
@@ -48,7 +53,8 @@ std::string program_path() {
 }  // namespace
 
 void run_lab_test(const LabTest& test, const std::function<void(Tester&)>& body) {
-  run_lab_test(test, [](TesterOptions&) {}, body);
+  run_lab_test(
+      test, [](TesterOptions&) {}, body);
 }
 
 void run_lab_test(const LabTest& test, const std::function<void(TesterOptions&)>& configure,
@@ -59,6 +65,14 @@ void run_lab_test(const LabTest& test, const std::function<void(TesterOptions&)>
     FAIL(fmt::format("RAFTSIM_IMPL={} is not a known implementation (known: {})", impl,
                      raft::implementation_names()));
   }
+  const std::string mutant_text = mutant_name();
+  const std::optional<raft::Mutant> mutant = raft::find_mutant(mutant_text);
+  if (!mutant.has_value()) {
+    FAIL(fmt::format("RAFTSIM_MUTANT={} is not a known mutant (known: {})", mutant_text,
+                     raft::mutant_names()));
+  }
+  const std::string mutant_env =
+      mutant_text.empty() ? "" : fmt::format("RAFTSIM_MUTANT={} ", mutant_text);
   for (uint64_t seed : seeds()) {
     const auto wall_start = std::chrono::steady_clock::now();  // a measurement, not an input
     TesterOptions options;
@@ -67,23 +81,24 @@ void run_lab_test(const LabTest& test, const std::function<void(TesterOptions&)>
     options.snapshot = test.snapshot;
     options.implementation = implementation;
     options.seed = seed;
+    options.mutant = *mutant;
     configure(options);
     Tester tester(options);
     const std::optional<std::string> failure = tester.run(body);
-    const double wall_ms = std::chrono::duration<double, std::milli>(
-                               std::chrono::steady_clock::now() - wall_start)
-                               .count();
+    const double wall_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start)
+            .count();
     if (failure.has_value()) {
       const std::string report = fmt::format(
-          "{} failed on seed {} with implementation {}:\n{}\nreproduce: RAFTSIM_SEED={} "
+          "{} failed on seed {} with implementation {}:\n{}\nreproduce: {}RAFTSIM_SEED={} "
           "RAFTSIM_IMPL={} {} \"{}\"",
-          test.name, seed, impl, *failure, seed, impl, program_path(), test.name);
+          test.name, seed, impl, *failure, mutant_env, seed, impl, program_path(), test.name);
       fmt::print("{}\n", report);
       FAIL(report);
     }
     const RunFigures& figures = tester.figures();
-    fmt::print("  [{} seed {}] simulated {:.1f} s, wall {:.0f} ms, {} RPCs, {} events\n",
-               test.name, seed, figures.simulated_s, wall_ms, figures.rpcs, figures.events);
+    fmt::print("  [{} seed {}] simulated {:.1f} s, wall {:.0f} ms, {} RPCs, {} events\n", test.name,
+               seed, figures.simulated_s, wall_ms, figures.rpcs, figures.events);
   }
 }
 

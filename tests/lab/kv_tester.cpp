@@ -183,10 +183,12 @@ void run_kv_lab_test(const KvLabTest& test, const std::function<void(KvTester&)>
   if (adjust) adjust(server_options);
   const auto configure = [server_options](TesterOptions& options) {
     options.disk = kv_lab_disk();
-    options.service.boot = [server_options](int, std::shared_ptr<raft::Peer> peer,
-                                            std::shared_ptr<sim::Channel<raft::ApplyMsg>> apply,
-                                            sim::Persister& persister) {
-      kv::Server::start(std::move(peer), std::move(apply), persister, server_options);
+    kv::ServerOptions effective = server_options;
+    effective.mutant = options.mutant;
+    options.service.boot = [effective](int, std::shared_ptr<raft::Peer> peer,
+                                       std::shared_ptr<sim::Channel<raft::ApplyMsg>> apply,
+                                       sim::Persister& persister) {
+      kv::Server::start(std::move(peer), std::move(apply), persister, effective);
     };
     options.service.snapshot_index = [](const raft::Bytes& snapshot) {
       std::optional<raft::Index> index = kv::snapshot_index(snapshot);

@@ -20,8 +20,7 @@ std::string describe_command(const raft::Bytes& command) {
   return fmt::format("<{} bytes>", command.size());
 }
 
-Tester::Tester(TesterOptions options)
-    : options_(options), rng_(options.seed) {
+Tester::Tester(TesterOptions options) : options_(options), rng_(options.seed) {
   RAFTSIM_ASSERT(options_.servers > 0);
   RAFTSIM_ASSERT(options_.implementation != nullptr);
   sim::WorldOptions world_options;
@@ -78,8 +77,8 @@ std::optional<std::string> Tester::run(const std::function<void(Tester&)>& body)
 
 void Tester::report_violation(const checkers::Violation& violation) {
   std::string message = violation.message;
-  message += fmt::format(" (term {}, index {})\nlast trace events:\n", violation.term,
-                         violation.index);
+  message +=
+      fmt::format(" (term {}, index {})\nlast trace events:\n", violation.term, violation.index);
   for (const sim::TraceEvent& event : world_->trace().recent()) {
     message += "  " + sim::Trace::to_json(event) + "\n";
   }
@@ -123,6 +122,7 @@ void Tester::boot(int server) {
     context.peers.push_back(std::make_shared<LabEnd>(*network_, server, j));
   }
   context.me = server;
+  context.options.mutant = options_.mutant;
   context.persister = &world_->persister(server);
   context.apply = apply;
   context.observer = checker_.get();
@@ -270,8 +270,8 @@ raft::Term Tester::check_terms() {
 void Tester::check_no_leader() {
   for (int i = 0; i < options_.servers; ++i) {
     if (connected(i) && alive(i) && state(i).is_leader) {
-      fatal(fmt::format(
-          "expected no leader among connected servers, but {} claims to be leader", i));
+      fatal(
+          fmt::format("expected no leader among connected servers, but {} claims to be leader", i));
     }
   }
 }

@@ -52,6 +52,7 @@ struct TesterOptions {
   bool reliable = true;
   bool snapshot = false;  // apply readers snapshot every kSnapshotInterval commands
   const raft::Implementation* implementation = nullptr;
+  raft::Mutant mutant = raft::Mutant::none;  // RAFTSIM_MUTANT: a deliberate bug to switch on
   uint64_t seed = 1;
   ServiceHooks service;   // empty: the Raft labs' apply readers
   sim::DiskOptions disk;  // the servers' disks; default: the world's default disk

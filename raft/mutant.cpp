@@ -1,0 +1,88 @@
+#include "raft/mutant.h"
+
+namespace raft {
+
+const std::vector<MutantInfo>& mutants() {
+  static const std::vector<MutantInfo> table = {
+      {Mutant::figure8_commit, "figure8-commit", "raft",
+       "a leader commits only entries of its own term by counting replicas", "§5.4.2, Figure 8",
+       "an entry committed by counting replicas is later overwritten: State Machine Safety"},
+      {Mutant::no_election_restriction, "no-election-restriction", "raft",
+       "a voter grants its vote only to a candidate whose log is at least as up-to-date", "§5.4.1",
+       "a leader without committed entries overwrites them: Leader Completeness"},
+      {Mutant::uptodate_by_length, "uptodate-by-length", "raft",
+       "up-to-date compares the last entries' terms first, then lengths", "§5.4.1",
+       "a longer log of stale terms wins an election: Leader Completeness"},
+      {Mutant::truncate_on_match, "truncate-on-match", "raft",
+       "a follower truncates its log only at a real conflict, not on every AppendEntries",
+       "§5.3, Figure 2 AppendEntries rule 3",
+       "a delayed heartbeat cuts off committed entries: crash (truncating below commit) or "
+       "State Machine Safety"},
+      {Mutant::no_prev_check, "no-prev-check", "raft",
+       "a follower rejects AppendEntries whose prevLogIndex/prevLogTerm it does not hold",
+       "§5.3, Figure 2 AppendEntries rule 2", "logs diverge: Log Matching"},
+      {Mutant::commit_not_capped, "commit-not-capped", "raft",
+       "a follower's commit index is capped at the index of the last new entry",
+       "Figure 2 AppendEntries rule 5",
+       "a follower commits entries it has not verified: State Machine Safety"},
+      {Mutant::no_step_down_on_reply, "no-step-down-on-reply", "raft",
+       "a server that sees a higher term in a reply becomes a follower", "§5.1, Figure 2",
+       "a deposed leader keeps leading its old term: liveness, or stale commits"},
+      {Mutant::stale_reply, "stale-reply", "raft",
+       "a reply to a request of an older term is ignored", "§5.1, Figure 2",
+       "a reply from an old term advances match indexes wrongly: State Machine Safety"},
+      {Mutant::match_from_log_length, "match-from-log-length", "raft",
+       "matchIndex is what the follower acknowledged: prevLogIndex + entries sent", "Figure 2",
+       "entries are counted as replicated before they are: State Machine Safety"},
+      {Mutant::vote_not_persisted, "vote-not-persisted", "raft",
+       "votedFor is persisted before the vote is granted", "Figure 2 (persistent state)",
+       "after a crash a peer votes twice in one term: Single Vote, then Election Safety"},
+      {Mutant::reset_timer_every_rpc, "reset-timer-every-rpc", "raft",
+       "the election timer resets only on AppendEntries from the current leader or a granted "
+       "vote",
+       "§5.2, Figure 2 Followers rule 2",
+       "candidates with stale logs keep others from running: liveness"},
+      {Mutant::fixed_election_timeout, "fixed-election-timeout", "raft",
+       "election timeouts are randomized", "§5.2",
+       "split votes repeat: no leader within the bound: liveness"},
+      {Mutant::apply_from_two_fibers, "apply-from-two-fibers", "raft",
+       "committed entries are applied in log order, by one applier", "Figure 2 All Servers rule 1",
+       "applies arrive out of order: Apply Order, or a broken KV history"},
+      {Mutant::snapshot_backwards, "snapshot-backwards", "raft",
+       "InstallSnapshot older than what is committed is ignored", "§7, Figure 13 rule 6",
+       "the state machine moves backwards: Apply Order or Snapshot Consistency"},
+      {Mutant::kv_reads_skip_log, "kv-reads-skip-log", "kv",
+       "every operation, reads included, goes through the log", "§8 (client interaction)",
+       "a deposed leader serves stale reads: linearizability"},
+      {Mutant::kv_no_dedup, "kv-no-dedup", "kv",
+       "a retried operation (same client id and sequence) applies once", "§8",
+       "a retried append applies twice: linearizability"},
+      {Mutant::kv_dedup_not_in_snapshot, "kv-dedup-not-in-snapshot", "kv",
+       "the duplicate table is part of the snapshot", "§7, §8",
+       "after installing a snapshot a retry applies twice: linearizability"},
+  };
+  return table;
+}
+
+std::optional<Mutant> find_mutant(std::string_view name) {
+  if (name.empty() || name == "none") return Mutant::none;
+  for (const MutantInfo& info : mutants()) {
+    if (info.name == name) return info.mutant;
+  }
+  return std::nullopt;
+}
+
+const MutantInfo* mutant_info(Mutant mutant) {
+  for (const MutantInfo& info : mutants()) {
+    if (info.mutant == mutant) return &info;
+  }
+  return nullptr;
+}
+
+std::string mutant_names() {
+  std::string names;
+  for (const MutantInfo& info : mutants()) names += (names.empty() ? "" : ", ") + info.name;
+  return names;
+}
+
+}  // namespace raft

@@ -1,0 +1,355 @@
+#include "scenarios/runner.h"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <memory>
+#include <stdexcept>
+
+#include "checkers/linearizability/check.h"
+#include "checkers/linearizability/history_json.h"
+#include "checkers/safety.h"
+#include "raft/kv/clerk.h"
+#include "raft/kv/history_recorder.h"
+#include "raft/kv/server.h"
+#include "raft/kv/state_machine.h"
+#include "raft/mutant.h"
+#include "raft/registry.h"
+#include "scenarios/fault_injector.h"
+#include "scenarios/nemesis.h"
+#include "scenarios/trace_observer.h"
+#include "scenarios/workload.h"
+#include "sim/channel.h"
+#include "sim/runtime.h"
+
+namespace scenarios {
+
+const char* to_string(Status status) {
+  switch (status) {
+    case Status::ok:
+      return "ok";
+    case Status::safety:
+      return "safety";
+    case Status::linearizability:
+      return "linearizability";
+    case Status::liveness:
+      return "liveness";
+    case Status::crash:
+      return "crash";
+    case Status::unknown:
+      return "unknown";
+  }
+  return "?";
+}
+
+std::optional<Status> status_from_string(std::string_view name) {
+  for (Status s : {Status::ok, Status::safety, Status::linearizability, Status::liveness,
+                   Status::crash, Status::unknown}) {
+    if (name == to_string(s)) return s;
+  }
+  return std::nullopt;
+}
+
+int exit_code(Status status) {
+  switch (status) {
+    case Status::ok:
+      return 0;
+    case Status::safety:
+      return 1;
+    case Status::linearizability:
+      return 2;
+    case Status::liveness:
+      return 3;
+    case Status::crash:
+      return 4;
+    case Status::unknown:
+      return 6;
+  }
+  return 4;
+}
+
+namespace {
+
+// Makes RAFTSIM_ASSERT throw on this thread for the scope of a run.
+class AssertHandlerScope {
+ public:
+  AssertHandlerScope() : previous_(sim::set_assert_handler(sim::throwing_assert_handler)) {}
+  ~AssertHandlerScope() { sim::set_assert_handler(previous_); }
+  AssertHandlerScope(const AssertHandlerScope&) = delete;
+  AssertHandlerScope& operator=(const AssertHandlerScope&) = delete;
+
+ private:
+  sim::AssertHandler previous_;
+};
+
+// Everything one run owns; it outlives the world's fibers (the world is destroyed first).
+class Run {
+ public:
+  Run(const Scenario& scenario, uint64_t seed, const RunOptions& options);
+  RunResult execute();
+
+ private:
+  void boot(int node);
+  std::optional<int> find_leader();
+  void monitor_loop();
+  void nemesis_loop();
+  void main_loop();
+  void fail(Status status, std::string property, std::string message);
+  void judge_history(RunResult& result);
+
+  const Scenario& scenario_;
+  const RunOptions& options_;
+  const raft::Implementation* implementation_;
+  raft::Mutant mutant_ = raft::Mutant::none;
+  std::vector<FaultEvent> timeline_;
+  std::unique_ptr<checkers::SafetyChecker> safety_;
+  std::unique_ptr<TraceObserver> observer_;  // mirrors protocol events into the trace
+  kv::HistoryRecorder recorder_;
+  std::vector<std::weak_ptr<raft::Peer>> peers_;
+  std::optional<FailureInfo> failure_;
+  std::unique_ptr<sim::World> world_;
+  std::unique_ptr<FaultInjector> injector_;
+  std::unique_ptr<Workload> workload_;
+};
+
+sim::WorldOptions world_options(const Scenario& scenario, uint64_t seed, const RunOptions& o) {
+  sim::WorldOptions w;
+  w.seed = seed;
+  w.network = network_options(scenario.network);
+  w.disk = disk_options(scenario.disk);
+  w.trace.record_all = o.record_trace;
+  w.trace.recent_max = 40;
+  return w;
+}
+
+Run::Run(const Scenario& scenario, uint64_t seed, const RunOptions& options)
+    : scenario_(scenario), options_(options) {
+  implementation_ = raft::find_implementation(options.impl);
+  if (implementation_ == nullptr) {
+    throw std::invalid_argument(fmt::format("unknown implementation '{}' (known: {})", options.impl,
+                                            raft::implementation_names()));
+  }
+  const std::optional<raft::Mutant> mutant = raft::find_mutant(options.mutant);
+  if (!mutant) {
+    throw std::invalid_argument(
+        fmt::format("unknown mutant '{}' (known: {})", options.mutant, raft::mutant_names()));
+  }
+  mutant_ = *mutant;
+  timeline_ = draw_timeline(scenario, seed);
+  const int n = scenario.cluster.nodes;
+  safety_ = std::make_unique<checkers::SafetyChecker>(n, [this](const checkers::Violation& v) {
+    fail(Status::safety, v.property,
+         fmt::format("{} (term {}, index {})", v.message, v.term, v.index));
+  });
+  peers_.resize(static_cast<size_t>(n));
+  world_ = std::make_unique<sim::World>(world_options(scenario, seed, options));
+  if (options.trace_listener) world_->trace().set_listener(options.trace_listener);
+  observer_ = std::make_unique<TraceObserver>(*world_, *safety_);
+  for (int i = 0; i < n; ++i) world_->add_node(fmt::format("s{}", i), [this, i] { boot(i); });
+  injector_ = std::make_unique<FaultInjector>(*world_, scenario, [this] { return find_leader(); });
+  workload_ = std::make_unique<Workload>(*world_, scenario, recorder_);
+}
+
+void Run::boot(int node) {
+  // A new life: the service restores its snapshot before Raft starts, and applies resume after it.
+  const raft::Bytes snapshot = world_->persister(node).read_snapshot();
+  std::optional<raft::Index> restored;
+  if (!snapshot.empty()) restored = kv::snapshot_index(snapshot);
+  safety_->on_restart(node, restored.value_or(0));
+  auto apply = std::make_shared<sim::Channel<raft::ApplyMsg>>(0, "apply");
+  sim::keep(apply);
+  raft::PeerContext context;
+  // A peer call should outlast a round trip under load, yet fail well within an election timeout.
+  const sim::Duration call_timeout = scenario_.cluster.election_timeout_min / 2;
+  for (int j = 0; j < scenario_.cluster.nodes; ++j) {
+    context.peers.push_back(std::make_shared<raft::SimPeerEnd>(j, call_timeout));
+  }
+  context.me = node;
+  context.persister = &world_->persister(node);
+  context.apply = apply;
+  context.observer = observer_.get();
+  context.options.heartbeat_interval = scenario_.cluster.heartbeat_interval;
+  context.options.election_timeout_min = scenario_.cluster.election_timeout_min;
+  context.options.election_timeout_max = scenario_.cluster.election_timeout_max;
+  context.options.mutant = mutant_;
+  std::shared_ptr<raft::Peer> peer = implementation_->make(std::move(context));
+  sim::keep(peer);
+  peers_[static_cast<size_t>(node)] = peer;
+  kv::ServerOptions server_options;
+  server_options.max_raft_state = 8192;
+  server_options.mutant = mutant_;
+  sim::keep(kv::Server::start(peer, apply, world_->persister(node), server_options));
+}
+
+// The highest-term peer that believes it leads.
+std::optional<int> Run::find_leader() {
+  std::optional<int> leader;
+  raft::Term best = 0;
+  for (size_t i = 0; i < peers_.size(); ++i) {
+    std::shared_ptr<raft::Peer> peer = peers_[i].lock();
+    if (!peer || !world_->is_up(static_cast<sim::NodeId>(i))) continue;
+    const raft::PeerState state = peer->state();
+    safety_->on_state(static_cast<raft::NodeId>(i), state.term, state.is_leader);
+    if (state.is_leader && (!leader || state.term > best)) {
+      leader = static_cast<int>(i);
+      best = state.term;
+    }
+  }
+  return leader;
+}
+
+// Polls every peer's state, so Election Safety is checked even for implementations that report
+// no observer events.
+void Run::monitor_loop() {
+  for (;;) {
+    sim::sleep_for(scenario_.cluster.heartbeat_interval);
+    find_leader();
+  }
+}
+
+void Run::nemesis_loop() {
+  for (const FaultEvent& event : timeline_) {
+    const sim::Instant at = sim::Instant() + event.at;
+    if (at > world_->now()) sim::sleep_until(at);
+    injector_->apply(event);
+  }
+}
+
+void Run::fail(Status status, std::string property, std::string message) {
+  if (failure_) return;
+  FailureInfo info;
+  info.status = status;
+  info.property = std::move(property);
+  info.message = std::move(message);
+  info.at_ns = world_->now().ns();
+  info.recent = world_->trace().recent();
+  failure_ = std::move(info);
+  world_->fail(sim::Failure{to_string(status), failure_->message, world_->now(), {}});
+}
+
+void Run::main_loop() {
+  const sim::Instant heal_at = sim::Instant() + scenario_.duration;
+  sim::sleep_until(heal_at);
+  const bool liveness = scenario_.liveness.enabled;
+  workload_->stop(liveness ? std::optional(heal_at + scenario_.liveness.ops_within) : std::nullopt);
+  injector_->heal_all();
+  if (!liveness) return;
+  const sim::Instant leader_deadline = heal_at + scenario_.liveness.leader_within;
+  while (!find_leader()) {
+    if (world_->now() >= leader_deadline) {
+      fail(Status::liveness, "leader after heal",
+           fmt::format("no leader within {} after every fault healed at {}",
+                       sim::to_string(scenario_.liveness.leader_within), sim::to_string(heal_at)));
+    }
+    sim::sleep_for(sim::Duration::milliseconds(10));
+  }
+  const sim::Instant ops_deadline = heal_at + scenario_.liveness.ops_within;
+  if (std::optional<std::string> stuck = workload_->finish(ops_deadline)) {
+    fail(Status::liveness, "operations after heal",
+         fmt::format("{} within {} after every fault healed at {}", *stuck,
+                     sim::to_string(scenario_.liveness.ops_within), sim::to_string(heal_at)));
+  }
+}
+
+void Run::judge_history(RunResult& result) {
+  namespace lin = checkers::linearizability;
+  result.history_json = recorder_.to_json();
+  result.operations = recorder_.size();
+  for (const kv::RecordedOp& op : recorder_.operations()) {
+    result.operations_ok += op.return_ns.has_value() ? 1 : 0;
+  }
+  if (!scenario_.checks.linearizability) {
+    result.linearizability = "off";
+    return;
+  }
+  const auto start = std::chrono::steady_clock::now();  // wall-time figure, not simulated
+  lin::CheckOptions check_options;
+  check_options.time_budget_ms = 0;  // deterministic: only the step budget
+  check_options.steps_max = options_.checker_steps_max;
+  const lin::CheckResult check =
+      lin::check(lin::read_history_json(result.history_json, "run"), check_options);
+  result.checker_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  result.linearizability = std::string(lin::to_string(check.verdict));
+  if (failure_ && failure_->status != Status::liveness) return;
+  if (check.verdict == lin::Verdict::ok) return;
+  FailureInfo info;
+  info.status = check.verdict == lin::Verdict::illegal ? Status::linearizability : Status::unknown;
+  info.property = check.verdict == lin::Verdict::illegal ? "linearizability" : "checker budget";
+  for (const lin::PartitionResult& partition : check.partitions) {
+    if (partition.verdict != check.verdict) continue;
+    if (partition.verdict == lin::Verdict::illegal) {
+      const size_t placed =
+          partition.linearizations.empty() ? 0 : partition.linearizations[0].size();
+      info.message = fmt::format(
+          "key '{}' is not linearizable: at most {} of its {} operations can be ordered",
+          partition.key, placed, partition.operations.size());
+    } else {
+      info.message = fmt::format("key '{}': the checker's step budget ran out ({} operations)",
+                                 partition.key, partition.operations.size());
+    }
+    break;
+  }
+  info.at_ns = world_->now().ns();
+  failure_ = std::move(info);
+}
+
+RunResult Run::execute() {
+  const auto wall_start = std::chrono::steady_clock::now();  // wall-time figure, not simulated
+  // An implementation's failed assertion ends the run as a crash instead of aborting the process.
+  const AssertHandlerScope throwing_asserts;
+  RunResult result;
+  result.timeline = timeline_;
+  for (int i = 0; i < scenario_.cluster.nodes; ++i) world_->start(i);
+  const sim::NodeId control = world_->add_process("control");
+  world_->spawn(control, "nemesis", [this] { nemesis_loop(); });
+  world_->spawn(control, "monitor", [this] { monitor_loop(); });
+  workload_->start();
+  try {
+    world_->run_main(control, [this] { main_loop(); });
+  } catch (const std::exception& error) {
+    if (!failure_) fail(Status::crash, "exception", error.what());
+  }
+  if (!failure_ && world_->failure()) {
+    const sim::Failure& f = *world_->failure();
+    FailureInfo info;
+    info.status = Status::crash;
+    info.property = f.kind;
+    info.message = f.message;
+    info.at_ns = f.at.ns();
+    info.nodes.assign(f.nodes.begin(), f.nodes.end());
+    info.recent = world_->trace().recent();
+    failure_ = std::move(info);
+  }
+  judge_history(result);
+  result.fingerprint = world_->fingerprint();
+  result.stats = world_->stats();
+  if (options_.record_trace) result.trace = world_->trace().all();
+  for (size_t i = 0; i < world_->node_count(); ++i) {
+    result.node_names.push_back(world_->node_name(static_cast<sim::NodeId>(i)));
+  }
+  RAFTSIM_ASSERT(result.node_names == node_names(scenario_));
+  result.failure = failure_;
+  result.status = failure_ ? failure_->status : Status::ok;
+  result.wall_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start)
+          .count();
+  return result;
+}
+
+}  // namespace
+
+std::vector<std::string> node_names(const Scenario& scenario) {
+  std::vector<std::string> names;
+  for (int i = 0; i < scenario.cluster.nodes; ++i) names.push_back(fmt::format("s{}", i));
+  names.push_back("control");
+  for (int i = 0; i < scenario.workload.clients; ++i) names.push_back(fmt::format("c{}", i));
+  return names;
+}
+
+RunResult run(const Scenario& scenario, uint64_t seed, const RunOptions& options) {
+  Run run(scenario, seed, options);
+  return run.execute();
+}
+
+}  // namespace scenarios

@@ -1,0 +1,84 @@
+// The runner: one scenario, one seed, one implementation (and optionally a mutant) => one judged
+// run.
+//
+// Contract. run() builds a fresh sim::World from the scenario and seed, boots a cluster of Raft
+// peers (by implementation name, raft/registry.h) each under a kv::Server, drives the workload's
+// clients (kv::Clerk, every operation recorded), and applies the concrete fault timeline the
+// nemesis drew (scenarios/nemesis.h) at its instants. Two phases, as the best simulators do:
+//   1. safety: faults on for scenario.duration, the online safety checker watching every event;
+//   2. liveness (if enabled): every fault is healed (the timeline ends healed), a leader must
+//      appear within liveness.leader_within, and every client must complete one more operation
+//      within liveness.ops_within of the heal, else the run fails as "liveness".
+// Every protocol event of the peers is mirrored into the trace (scenarios/trace_observer.h) and
+// every client call and return is noted there (scenarios/workload.h), so both are fingerprinted.
+// Then the client history is checked for linearizability with a deterministic step budget.
+// The same (scenario, seed, impl, mutant) gives the same result and fingerprint, on any thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenarios/fault.h"
+#include "scenarios/scenario.h"
+#include "sim/trace.h"
+#include "sim/world.h"
+
+namespace scenarios {
+
+// The outcome classes, in the order of DESIGN.md's exit codes.
+enum class Status : uint8_t { ok, safety, linearizability, liveness, crash, unknown };
+
+const char* to_string(Status status);
+// 0 ok, 1 safety, 2 linearizability, 3 liveness, 4 crash, 6 unknown (DESIGN.md).
+int exit_code(Status status);
+std::optional<Status> status_from_string(std::string_view name);
+
+struct RunOptions {
+  std::string impl = "reference";
+  std::string mutant;  // empty: none
+  // Keep every trace event in the result (for --trace, --perfetto, divergence reports).
+  bool record_trace = false;
+  // Called for every trace event as it happens (for --log); may be empty.
+  std::function<void(const sim::TraceEvent&)> trace_listener;
+  // Linearizability search steps; 0 = no limit. Deterministic, unlike a wall-time budget.
+  uint64_t checker_steps_max = uint64_t{1} << 30;
+};
+
+struct FailureInfo {
+  Status status = Status::ok;
+  std::string property;  // e.g. "Election Safety", "linearizability", "leader within 5s"
+  std::string message;
+  int64_t at_ns = 0;
+  std::vector<int> nodes;
+  std::vector<sim::TraceEvent> recent;  // the last trace events before it
+};
+
+struct RunResult {
+  Status status = Status::ok;
+  std::optional<FailureInfo> failure;
+  uint64_t fingerprint = 0;
+  sim::Stats stats;
+  uint64_t operations = 0;             // client operations recorded
+  uint64_t operations_ok = 0;          // of which completed (not unknown)
+  std::vector<FaultEvent> timeline;    // the concrete timeline that was applied
+  std::string history_json;            // raftsim-history/1
+  std::string linearizability;         // the checker's verdict: ok, illegal, unknown, or "off"
+  double checker_ms = 0;               // wall time of the linearizability check
+  double wall_ms = 0;                  // wall time of the whole run
+  std::vector<sim::TraceEvent> trace;  // every event, when record_trace
+  // By sim::NodeId: the servers "s0".. (ids 0 to cluster.nodes - 1), then the tester's processes
+  // ("control", the clients "c0"..).
+  std::vector<std::string> node_names;
+};
+
+// The names run() gives the world's nodes, by sim::NodeId (RunResult::node_names), known before
+// the run so that a live log can name them: "s0".."s<n-1>", "control", "c0".."c<clients-1>".
+std::vector<std::string> node_names(const Scenario& scenario);
+
+// Throws std::invalid_argument for an unknown implementation or mutant name.
+RunResult run(const Scenario& scenario, uint64_t seed, const RunOptions& options = {});
+
+}  // namespace scenarios

@@ -1,0 +1,67 @@
+// The shrinker: reduces a failing run (a failure report) to a smaller scenario that still fails
+// the same way, so a person reads a handful of fault events instead of hundreds.
+//
+// Contract. The report's scenario is concrete (an explicit timeline, no profile). Every candidate
+// is a full run (scenarios::run) of a modified concrete scenario with the report's seed,
+// implementation and mutant, and is kept only if it fails with the SAME status and property as
+// the report. In order, while something changes (at most a few rounds):
+//   1. the fault timeline, by ddmin over its events (scenarios/ddmin.h); deleting any event is
+//      valid because end events are harmless when nothing is in effect (fault_injector.h);
+//   2. the workload: fewer clients, then an ops_max cap, then fewer keys;
+//   3. the duration: shorter, in whole milliseconds, keeping every remaining event (and a
+//      self-timed event's end) within it.
+// In phases 2 and 3 a candidate must also not make the run longer in simulated time or give it
+// more operations (a run stops at its failure, so a smaller scenario can still run longer).
+// Numbers are searched from the smallest up (0, 1, 2, 4, ... then bisection between the last
+// passing and the first failing value), so the shrunk values are small but, for a predicate that
+// is not monotone, not necessarily the least. Each candidate scenario goes through to_json and
+// the loader before it runs, so it is valid and is exactly what a written report replays.
+// The work is bounded by a wall-clock budget (the only wall clock read here; it is outside any
+// simulation, so a shrink may stop earlier on a slower machine) and by a number of runs.
+// The result carries the final run's result, whose fingerprint a shrunk report must carry.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "scenarios/report.h"
+#include "scenarios/runner.h"
+#include "scenarios/scenario.h"
+
+namespace scenarios {
+
+struct ShrinkOptions {
+  double time_budget_s = 300;  // wall seconds; > 0
+  int64_t runs_max = 2000;     // candidate runs, the first reproduction included; >= 1
+  int rounds_max = 3;          // passes over timeline, workload and duration; >= 1
+  // Called with one line per phase and per reduction kept (for the CLI); may be empty.
+  std::function<void(const std::string&)> progress;
+};
+
+struct ShrinkSize {
+  // Events of the applied timeline, as the report holds it: the nemesis's closing
+  // heal-everything at the end of the faulty phase (nemesis.h, 4.) included.
+  size_t fault_events = 0;
+  int clients = 0;
+  uint64_t operations = 0;  // client operations recorded by the run
+  int64_t sim_ms = 0;       // simulated time of the run (faulty and liveness phases)
+};
+
+struct ShrinkResult {
+  bool reproduced = false;  // the report's own scenario failed as the report says
+  RunResult original;       // the run of the report's scenario
+  Scenario scenario;        // the shrunk concrete scenario (the report's when nothing shrank)
+  RunResult result;         // the run of `scenario`: it fails like the report
+  ShrinkSize before;
+  ShrinkSize after;
+  int64_t runs = 0;
+  bool budget_exhausted = false;
+};
+
+ShrinkSize shrink_size(const Scenario& scenario, const RunResult& result);
+
+// Throws std::invalid_argument for an unknown implementation or mutant, like run().
+ShrinkResult shrink(const Report& report, const ShrinkOptions& options = {});
+
+}  // namespace scenarios

@@ -1,0 +1,78 @@
+// Helpers for end-to-end tests of the raftsim binary: run it in a scratch directory and capture
+// its exit code, stdout and stderr separately.
+#pragma once
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace cli_test {
+
+struct Result {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+inline std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// A fresh, empty directory under the system's temp directory, removed at scope exit.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& name)
+      : path_(std::filesystem::temp_directory_path() /
+              ("raftsim-cli-" + name + "-" + std::to_string(getpid()))) {
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~ScratchDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  void write(const std::string& name, const std::string& text) const {
+    std::ofstream(path_ / name, std::ios::binary) << text;
+  }
+
+  // Runs `raftsim ARGS` with this directory as the working directory.
+  Result raftsim(const std::string& args) const {
+    const std::filesystem::path out = path_ / ".stdout";
+    const std::filesystem::path err = path_ / ".stderr";
+    const std::string command = "cd '" + path_.string() + "' && " + RAFTSIM_BINARY + " " + args +
+                                " >'" + out.string() + "' 2>'" + err.string() + "'";
+    const int status = std::system(command.c_str());
+    Result result;
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.out = read_text(out);
+    result.err = read_text(err);
+    return result;
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A short, fault-free scenario (2 s of faults phase) for fast end-to-end tests.
+inline constexpr const char* kShortCalm = R"({
+  "format": "raftsim-scenario/1",
+  "name": "short-calm",
+  "description": "A short calm run for the CLI tests.",
+  "duration_ms": 2000,
+  "cluster": {"nodes": 3},
+  "workload": {"clients": 2, "keys": 3}
+})";
+
+}  // namespace cli_test

@@ -1,0 +1,152 @@
+// End-to-end tests of how `raftsim run` and `raftsim replay` show a run: --perfetto (Chrome
+// trace-event JSON), --log TOPICS (the dslogs-style log), --html (the history picture), and the
+// protocol and client notes in --trace. They run the built binary on a short scenario.
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+
+#include "tests/cli/cli_run.h"
+
+namespace {
+
+using cli_test::Result;
+using cli_test::ScratchDir;
+using nlohmann::json;
+
+// The topic of every log line ("   1234.567 VOTE    s1 vote for 2 term 5"), counted.
+std::map<std::string, int> log_topics(const std::string& out) {
+  std::map<std::string, int> topics;
+  const std::regex log_line(R"(^ *[0-9]+\.[0-9]{3} ([A-Z]+) )");
+  std::istringstream lines(out);
+  std::smatch match;
+  for (std::string line; std::getline(lines, line);) {
+    if (std::regex_search(line, match, log_line)) ++topics[match[1]];
+  }
+  return topics;
+}
+
+}  // namespace
+
+TEST_CASE("run: --perfetto writes trace-event JSON with role spans, flows and client spans",
+          "[run]") {
+  ScratchDir dir("perfetto");
+  dir.write("short.json", cli_test::kShortCalm);
+  const Result r = dir.raftsim("run short.json --seed 3 --perfetto p.json");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  const json trace = json::parse(cli_test::read_text(dir.path() / "p.json"));
+  REQUIRE(trace["traceEvents"].is_array());
+  std::set<std::string> process_names;
+  std::set<std::string> role_names;
+  std::map<uint64_t, int> flow_starts, flow_ends;
+  int client_begins = 0, begins = 0, ends = 0;
+  for (const json& e : trace["traceEvents"]) {
+    const std::string ph = e["ph"];
+    if (ph == "M" && e["name"] == "process_name") process_names.insert(e["args"]["name"]);
+    if (ph == "B") ++begins;
+    if (ph == "E") ++ends;
+    if (ph == "B" && e["cat"] == "role") role_names.insert(e["name"]);
+    if (ph == "B" && e["cat"] == "client") ++client_begins;
+    if (ph == "s") ++flow_starts[e["id"].get<uint64_t>()];
+    if (ph == "f") {
+      ++flow_ends[e["id"].get<uint64_t>()];
+      CHECK(e["bp"] == "e");
+    }
+  }
+  CHECK(process_names.count("s0") == 1);
+  CHECK(process_names.count("s2") == 1);
+  CHECK(process_names.count("c1") == 1);
+  CHECK(process_names.count("nemesis") == 1);
+  CHECK(role_names.count("follower term 0") == 1);
+  CHECK(std::any_of(role_names.begin(), role_names.end(),
+                    [](const std::string& name) { return name.rfind("leader term ", 0) == 0; }));
+  CHECK(client_begins > 10);
+  CHECK(begins == ends);  // every span is closed
+  CHECK(flow_starts.size() > 100);
+  CHECK(flow_starts == flow_ends);  // every flow has one start and one end, by packet id
+}
+
+TEST_CASE("run: --log prints only the chosen topics, one column per server", "[run]") {
+  ScratchDir dir("log");
+  dir.write("short.json", cli_test::kShortCalm);
+  const Result r = dir.raftsim("run short.json --seed 3 --log vote,role");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::map<std::string, int> topics = log_topics(r.out);
+  CHECK(topics.size() == 2);
+  CHECK(topics.count("VOTE") == 1);
+  CHECK(topics.count("ROLE") == 1);
+  CHECK(r.out.find("\x1b[") == std::string::npos);  // no colours when stdout is not a terminal
+  // s1's events are indented into the second column, s0's are not.
+  CHECK(r.out.find("ROLE    s0 follower term 0") != std::string::npos);
+  CHECK(r.out.find("ROLE    s1") == std::string::npos);
+  CHECK(r.out.find("fingerprint") != std::string::npos);  // the summary still follows
+
+  const Result all = dir.raftsim("run short.json --seed 3 --log all");
+  const std::map<std::string, int> every = log_topics(all.out);
+  for (const char* topic :
+       {"VOTE", "ROLE", "APPEND", "COMMIT", "APPLY", "PERSIST", "NET", "FAULT", "CLIENT"}) {
+    INFO(topic);
+    CHECK(every.count(topic) == 1);
+  }
+  const Result bad = dir.raftsim("run short.json --log vote,gossip");
+  CHECK(bad.exit_code == 64);
+  CHECK(bad.err.find("gossip") != std::string::npos);
+}
+
+TEST_CASE("run: --html writes the history picture of the run", "[run]") {
+  ScratchDir dir("html");
+  dir.write("short.json", cli_test::kShortCalm);
+  const Result r = dir.raftsim("run short.json --seed 3 --html h.html --json");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string html = cli_test::read_text(dir.path() / "h.html");
+  CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
+  CHECK(html.find("short-calm seed 3") != std::string::npos);
+  CHECK(html.find("</html>") != std::string::npos);
+  CHECK(html.find("<script") != std::string::npos);
+  // A partition per key with a lane per client and a bar per operation.
+  CHECK(html.find("class=\"partition") != std::string::npos);
+  CHECK(html.find("class=\"lane") != std::string::npos);
+  size_t bars = 0;
+  for (size_t at = html.find("data-op=\""); at != std::string::npos;
+       at = html.find("data-op=\"", at + 1)) {
+    ++bars;
+  }
+  CHECK(bars >= json::parse(r.out)["operations"].get<size_t>());
+  CHECK(json::parse(r.out)["operations"].get<size_t>() > 10);
+}
+
+TEST_CASE("run: protocol and client notes are traced and the fingerprint stays deterministic",
+          "[run]") {
+  ScratchDir dir("notes");
+  dir.write("short.json", cli_test::kShortCalm);
+  const Result a = dir.raftsim("run short.json --seed 8 --json --trace t.jsonl");
+  const Result b = dir.raftsim("run short.json --seed 8 --json");
+  REQUIRE(a.exit_code == 0);
+  CHECK(json::parse(a.out)["fingerprint"] == json::parse(b.out)["fingerprint"]);
+  std::map<std::string, int> notes;
+  std::istringstream lines(cli_test::read_text(dir.path() / "t.jsonl"));
+  for (std::string line; std::getline(lines, line);) {
+    const json event = json::parse(line);
+    if (event["kind"] == "note") ++notes[event["topic"]];
+  }
+  for (const char* topic : {"role", "vote", "append", "commit", "apply", "persist", "client"}) {
+    INFO(topic);
+    CHECK(notes[topic] > 0);
+  }
+}
+
+TEST_CASE("replay: --perfetto, --log and --html show the replayed run", "[run]") {
+  ScratchDir dir("replay-outputs");
+  dir.write("short.json", cli_test::kShortCalm);
+  REQUIRE(dir.raftsim("run short.json --seed 2 --report r.json").exit_code == 0);
+  const Result r = dir.raftsim("replay r.json --perfetto p.json --log fault --html h.html");
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("fingerprint identical") != std::string::npos);
+  CHECK(log_topics(r.out) == std::map<std::string, int>{{"FAULT", log_topics(r.out)["FAULT"]}});
+  CHECK(json::parse(cli_test::read_text(dir.path() / "p.json"))["traceEvents"].size() > 100);
+  CHECK(std::filesystem::file_size(dir.path() / "h.html") > 1000);
+}

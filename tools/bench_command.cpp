@@ -1,0 +1,117 @@
+// `raftsim bench [SCENARIO...]` measures how fast whole runs go: for each scenario it runs seeds
+// 1..N one after another on one thread and prints simulated events and messages per wall
+// second, simulated seconds per wall second, and seeds per minute per core. Wall time covers the
+// whole run, linearizability check included (its share is shown). A benchmark prints figures;
+// it does not judge them, so it exits 0 even when a seed fails (the table counts failures).
+#include <fmt/core.h>
+
+#include <chrono>
+
+#include "tools/command.h"
+#include "tools/run_support.h"
+
+namespace raftsim::cli {
+namespace {
+
+struct BenchArgs {
+  std::vector<std::string> scenarios{"default", "calm", "chaos"};
+  uint64_t seeds = 5;
+  bool json = false;
+};
+
+struct Figures {
+  std::string scenario;
+  uint64_t seeds = 0;
+  uint64_t failed = 0;
+  uint64_t events = 0;
+  uint64_t messages = 0;
+  double sim_s = 0;
+  double wall_s = 0;
+  double checker_s = 0;
+
+  double per_wall_s(double amount) const { return wall_s > 0 ? amount / wall_s : 0; }
+};
+
+Figures measure(const std::string& name, const scenarios::Scenario& scenario, uint64_t seeds) {
+  Figures figures;
+  figures.scenario = name;
+  figures.seeds = seeds;
+  for (uint64_t seed = 1; seed <= seeds; ++seed) {
+    const auto start = std::chrono::steady_clock::now();
+    const scenarios::RunResult result = scenarios::run(scenario, seed);
+    figures.wall_s +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    figures.events += result.stats.events;
+    figures.messages += result.stats.messages_sent;
+    figures.sim_s += static_cast<double>(result.stats.simulated.ms()) / 1000.0;
+    figures.checker_s += result.checker_ms / 1000.0;
+    if (result.status != scenarios::Status::ok) ++figures.failed;
+  }
+  return figures;
+}
+
+nlohmann::ordered_json figures_json(const Figures& f) {
+  return {{"scenario", f.scenario},
+          {"seeds", f.seeds},
+          {"failed", f.failed},
+          {"events", f.events},
+          {"messages", f.messages},
+          {"sim_s", f.sim_s},
+          {"wall_s", f.wall_s},
+          {"events_per_s", f.per_wall_s(static_cast<double>(f.events))},
+          {"messages_per_s", f.per_wall_s(static_cast<double>(f.messages))},
+          {"sim_s_per_wall_s", f.per_wall_s(f.sim_s)},
+          {"seeds_per_minute_per_core", f.per_wall_s(static_cast<double>(f.seeds)) * 60},
+          {"checker_share", f.wall_s > 0 ? f.checker_s / f.wall_s : 0}};
+}
+
+void print_table(const std::vector<Figures>& all) {
+  fmt::print("{:<14} {:>5} {:>6} {:>8} {:>8} {:>11} {:>11} {:>12} {:>15} {:>8}\n", "scenario",
+             "seeds", "failed", "sim s", "wall s", "events/s", "messages/s", "sim s/wall s",
+             "seeds/min/core", "check %");
+  for (const Figures& f : all) {
+    fmt::print(
+        "{:<14} {:>5} {:>6} {:>8.1f} {:>8.3f} {:>11.0f} {:>11.0f} {:>12.0f} {:>15.0f} {:>8.1f}\n",
+        f.scenario, f.seeds, f.failed, f.sim_s, f.wall_s,
+        f.per_wall_s(static_cast<double>(f.events)), f.per_wall_s(static_cast<double>(f.messages)),
+        f.per_wall_s(f.sim_s), f.per_wall_s(static_cast<double>(f.seeds)) * 60,
+        f.wall_s > 0 ? 100 * f.checker_s / f.wall_s : 0);
+  }
+  fmt::print("one thread, seeds 1..N run one after another; wall time includes the checkers\n");
+}
+
+int bench_main(const BenchArgs& args) {
+  std::vector<std::pair<std::string, scenarios::Scenario>> resolved;
+  for (const std::string& name : args.scenarios) {
+    std::optional<scenarios::Scenario> scenario = resolve_scenario(name);
+    if (!scenario) return kExitBadInput;
+    resolved.emplace_back(name, std::move(*scenario));
+  }
+  std::vector<Figures> all;
+  for (const auto& [name, scenario] : resolved) all.push_back(measure(name, scenario, args.seeds));
+  if (args.json) {
+    nlohmann::ordered_json j;
+    j["scenarios"] = nlohmann::ordered_json::array();
+    for (const Figures& f : all) j["scenarios"].push_back(figures_json(f));
+    fmt::print("{}\n", j.dump());
+  } else {
+    print_table(all);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app, Action& action) {
+  auto args = std::make_shared<BenchArgs>();
+  auto* cmd = app.add_subcommand("bench", "Measure simulation speed on whole scenario runs");
+  cmd->add_option("scenario", args->scenarios, "Library scenario names or files")
+      ->capture_default_str();
+  cmd->add_option("--seeds", args->seeds, "Seeds per scenario (1..N)")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1000000}))
+      ->capture_default_str();
+  cmd->add_flag("--json", args->json, "Print one JSON object instead of a table");
+  cmd->callback([&action, args] { action = [args] { return bench_main(*args); }; });
+}
+
+}  // namespace raftsim::cli

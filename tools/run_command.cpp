@@ -1,0 +1,188 @@
+// `raftsim run SCENARIO` runs one scenario for one seed and judges it; `raftsim replay REPORT`
+// re-runs a failure report's concrete scenario and seed and says whether the failure and the
+// fingerprint are the same. Both exit with the run's status code (DESIGN.md); a replay whose
+// fingerprint differs exits 5. Both can show the run: --trace (JSON lines), --perfetto (Chrome
+// trace-event JSON, tools/perfetto_export.h), --log TOPICS (a live log on stdout,
+// tools/log_view.h) and --html (the history picture, tools/history_picture.h).
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "scenarios/report.h"
+#include "sim/trace.h"
+#include "tools/command.h"
+#include "tools/history_picture.h"
+#include "tools/log_view.h"
+#include "tools/perfetto_export.h"
+#include "tools/run_support.h"
+
+namespace raftsim::cli {
+namespace {
+
+struct RunArgs {
+  std::string scenario;
+  uint64_t seed = 1;
+  std::string impl = "reference";
+  std::string mutant;
+  bool json = false;
+  std::string report_path;
+  std::string trace_path;
+  std::string perfetto_path;
+  std::string log_topics;
+  std::string html_path;
+};
+
+// The run options the arguments ask for: a recorded trace for the files, a live log listener.
+scenarios::RunOptions run_options(const RunArgs& args, const scenarios::Scenario& scenario) {
+  scenarios::RunOptions options;
+  options.impl = args.impl;
+  options.mutant = args.mutant;
+  options.record_trace = !args.trace_path.empty() || !args.perfetto_path.empty();
+  if (!args.log_topics.empty()) {
+    std::string error;
+    LogViewOptions view;
+    view.topics = parse_log_topics(args.log_topics, &error).value_or(std::set<std::string>{});
+    view.node_names = scenarios::node_names(scenario);
+    view.servers = scenario.cluster.nodes;
+    view.color = isatty(fileno(stdout)) != 0;
+    options.trace_listener = LogView(std::move(view), stdout);
+  }
+  return options;
+}
+
+// Writes the --trace, --perfetto and --html files; false when one cannot be written.
+bool write_outputs(const RunArgs& args, const scenarios::Scenario& scenario, uint64_t seed,
+                   const scenarios::RunResult& result) {
+  if (!args.trace_path.empty()) {
+    std::string lines;
+    for (const sim::TraceEvent& event : result.trace) lines += sim::Trace::to_json(event) + "\n";
+    if (!write_file(args.trace_path, lines)) return false;
+  }
+  if (!args.perfetto_path.empty()) {
+    const std::string json = perfetto_json(result.trace, result.node_names, scenario.cluster.nodes);
+    if (!write_file(args.perfetto_path, json)) return false;
+  }
+  if (!args.html_path.empty()) {
+    const std::string title = fmt::format("{} seed {}", scenario.name, seed);
+    if (!write_file(args.html_path, run_history_html(result, title))) return false;
+  }
+  return true;
+}
+
+// Runs, prints, and writes the requested files. Returns the exit code.
+int run_and_print(const scenarios::Scenario& scenario, const std::string& name, uint64_t seed,
+                  const RunArgs& args) {
+  const scenarios::RunOptions options = run_options(args, scenario);
+  scenarios::RunResult result;
+  try {
+    result = scenarios::run(scenario, seed, options);
+  } catch (const std::invalid_argument& error) {
+    fmt::print(stderr, "raftsim: {}\n", error.what());
+    return kExitUsage;
+  }
+  std::fflush(stdout);
+  if (args.json) {
+    fmt::print("{}\n", result_json(name, seed, options, result).dump());
+  } else {
+    fmt::print("{}", result_text(name, seed, options, result));
+  }
+  if (!args.report_path.empty()) {
+    const scenarios::Report report =
+        scenarios::make_report(scenario, seed, options, result, version_string());
+    if (!write_file(args.report_path, scenarios::report_json(report, args.report_path))) {
+      return kExitBadInput;
+    }
+  }
+  if (!write_outputs(args, scenario, seed, result)) return kExitBadInput;
+  return scenarios::exit_code(result.status);
+}
+
+int replay(const RunArgs& args) {
+  const auto read = scenarios::read_report_file(args.scenario);
+  if (const auto* error = std::get_if<scenarios::ReportError>(&read)) {
+    fmt::print(stderr, "raftsim: {}\n", error->message);
+    return kExitBadInput;
+  }
+  const scenarios::Report& report = std::get<scenarios::Report>(read);
+  RunArgs run_args = args;
+  run_args.impl = report.impl;
+  run_args.mutant = report.mutant;
+  const scenarios::RunOptions options = run_options(run_args, report.scenario);
+  scenarios::RunResult result;
+  try {
+    result = scenarios::run(report.scenario, report.seed, options);
+  } catch (const std::invalid_argument& error) {
+    fmt::print(stderr, "raftsim: {}\n", error.what());
+    return kExitBadInput;
+  }
+  const bool same_status = result.status == report.status;
+  const bool same_property =
+      !result.failure ? report.property.empty() : result.failure->property == report.property;
+  const bool same_fingerprint = result.fingerprint == report.fingerprint;
+  if (args.json) {
+    nlohmann::ordered_json j = result_json(report.scenario.name, report.seed, options, result);
+    j["report"] = args.scenario;
+    j["same_failure"] = same_status && same_property;
+    j["same_fingerprint"] = same_fingerprint;
+    fmt::print("{}\n", j.dump());
+  } else {
+    fmt::print("{}", result_text(report.scenario.name, report.seed, options, result));
+    fmt::print("  replay of {}: failure {}, fingerprint {}\n", args.scenario,
+               same_status && same_property ? "reproduced" : "DIFFERS",
+               same_fingerprint ? "identical"
+                                : fmt::format("DIFFERS (report {:016x})", report.fingerprint));
+  }
+  if (!write_outputs(args, report.scenario, report.seed, result)) return kExitBadInput;
+  if (!same_fingerprint) return kExitNondeterminism;
+  return scenarios::exit_code(result.status);
+}
+
+void add_common(CLI::App* cmd, RunArgs& args) {
+  cmd->add_flag("--json", args.json, "Print one JSON object instead of text");
+  cmd->add_option("--trace", args.trace_path, "Write every event as JSON lines to this file");
+  cmd->add_option("--perfetto", args.perfetto_path,
+                  "Write a Chrome trace-event JSON file for ui.perfetto.dev");
+  cmd->add_option("--log", args.log_topics,
+                  "Print a log of these topics (comma list of vote, append, commit, apply, "
+                  "persist, snapshot, role, client, net, fault; or all)")
+      ->check(CLI::Validator(
+          [](std::string& topics) {
+            std::string error;
+            return parse_log_topics(topics, &error) ? std::string() : error;
+          },
+          "TOPICS"));
+  cmd->add_option("--html", args.html_path, "Write the client history's HTML picture here");
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, Action& action) {
+  auto args = std::make_shared<RunArgs>();
+  auto* cmd = app.add_subcommand("run", "Run one scenario for one seed and judge it");
+  cmd->add_option("scenario", args->scenario, "A library scenario name or a scenario file")
+      ->required();
+  cmd->add_option("--seed", args->seed, "The seed")->capture_default_str();
+  cmd->add_option("--impl", args->impl, "Raft implementation")->capture_default_str();
+  cmd->add_option("--mutant", args->mutant, "A named mutant of the implementation");
+  cmd->add_option("--report", args->report_path, "Write a failure report (any status) here");
+  add_common(cmd, *args);
+  cmd->callback([&action, args] {
+    action = [args] {
+      const std::optional<scenarios::Scenario> scenario = resolve_scenario(args->scenario);
+      if (!scenario) return static_cast<int>(kExitBadInput);
+      return run_and_print(*scenario, args->scenario, args->seed, *args);
+    };
+  });
+}
+
+void add_replay_command(CLI::App& app, Action& action) {
+  auto args = std::make_shared<RunArgs>();
+  auto* cmd = app.add_subcommand("replay", "Re-run a failure report and compare the outcome");
+  cmd->add_option("report", args->scenario, "A failure report written by run, fuzz or shrink")
+      ->required();
+  add_common(cmd, *args);
+  cmd->callback([&action, args] { action = [args] { return replay(*args); }; });
+}
+
+}  // namespace raftsim::cli

@@ -1,0 +1,32 @@
+// What the scenario-running commands (run, replay, fuzz, shrink, bench) share: resolving a
+// scenario argument, the version string for reports, and rendering a run's result.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "scenarios/runner.h"
+#include "scenarios/scenario.h"
+
+namespace raftsim::cli {
+
+// A library name ("calm") or a path to a scenario file. On failure prints the loader's error
+// to stderr and returns nullopt (the caller exits 65).
+std::optional<scenarios::Scenario> resolve_scenario(const std::string& argument);
+
+// "0.1.0 (commit abc123)".
+std::string version_string();
+
+// The --json object of one run.
+nlohmann::ordered_json result_json(const std::string& scenario, uint64_t seed,
+                                   const scenarios::RunOptions& options,
+                                   const scenarios::RunResult& result);
+// The human summary of one run (several lines, ending in a newline).
+std::string result_text(const std::string& scenario, uint64_t seed,
+                        const scenarios::RunOptions& options, const scenarios::RunResult& result);
+
+// Writes `text` to `path`; prints an error and returns false when it cannot.
+bool write_file(const std::string& path, const std::string& text);
+
+}  // namespace raftsim::cli

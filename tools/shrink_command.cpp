@@ -1,0 +1,123 @@
+// `raftsim shrink REPORT` reduces a failure report to a smaller scenario that fails the same way
+// (scenarios/shrink.h): its fault timeline, then its workload, then its duration. It prints the
+// size before and after (fault events, clients, operations, simulated time) and writes a report
+// of the shrunk run (default `<REPORT>.shrunk.json`) that `raftsim replay` reproduces with the
+// same failure and fingerprint. Exit codes: 0 when the shrunk report was written, 5 when the
+// report's own failure does not reproduce, 65 for a bad report or one that did not fail, 64 for
+// bad arguments.
+#include <fmt/core.h>
+
+#include <cstdio>
+
+#include "scenarios/report.h"
+#include "scenarios/shrink.h"
+#include "tools/command.h"
+#include "tools/run_support.h"
+
+namespace raftsim::cli {
+namespace {
+
+struct ShrinkArgs {
+  std::string report_path;
+  std::string out_path;  // "" for <report>.shrunk.json
+  double time_budget_s = 300;
+  int64_t runs_max = 2000;
+  bool json = false;
+};
+
+std::string describe(const scenarios::ShrinkSize& size) {
+  return fmt::format("{} fault events, {} clients, {} operations, {} ms simulated",
+                     size.fault_events, size.clients, size.operations, size.sim_ms);
+}
+
+nlohmann::ordered_json size_json(const scenarios::ShrinkSize& size) {
+  return {{"fault_events", size.fault_events},
+          {"clients", size.clients},
+          {"operations", size.operations},
+          {"sim_ms", size.sim_ms}};
+}
+
+int shrink(const ShrinkArgs& args) {
+  const auto read = scenarios::read_report_file(args.report_path);
+  if (const auto* error = std::get_if<scenarios::ReportError>(&read)) {
+    fmt::print(stderr, "raftsim: {}\n", error->message);
+    return kExitBadInput;
+  }
+  const scenarios::Report& report = std::get<scenarios::Report>(read);
+  if (report.status == scenarios::Status::ok) {
+    fmt::print(stderr, "raftsim: {}: the run did not fail: nothing to shrink\n", args.report_path);
+    return kExitBadInput;
+  }
+  if (!args.json) {
+    fmt::print("shrinking {}: {} ({}), seed {}\n", args.report_path,
+               scenarios::to_string(report.status), report.property, report.seed);
+  }
+  scenarios::ShrinkOptions options;
+  options.time_budget_s = args.time_budget_s;
+  options.runs_max = args.runs_max;
+  if (!args.json) {
+    options.progress = [](const std::string& line) {
+      fmt::print("{}\n", line);
+      std::fflush(stdout);
+    };
+  }
+  scenarios::ShrinkResult shrunk;
+  try {
+    shrunk = scenarios::shrink(report, options);
+  } catch (const std::invalid_argument& error) {
+    fmt::print(stderr, "raftsim: {}\n", error.what());
+    return kExitBadInput;
+  }
+  if (!shrunk.reproduced) {
+    fmt::print(stderr, "raftsim: {}: the report's failure does not reproduce (the run gave {})\n",
+               args.report_path, scenarios::to_string(shrunk.original.status));
+    return kExitNondeterminism;
+  }
+  const std::string out = args.out_path.empty() ? args.report_path + ".shrunk.json" : args.out_path;
+  scenarios::RunOptions run_options;
+  run_options.impl = report.impl;
+  run_options.mutant = report.mutant;
+  const scenarios::Report written = scenarios::make_report(
+      shrunk.scenario, report.seed, run_options, shrunk.result, version_string());
+  if (!write_file(out, scenarios::report_json(written, out))) return kExitBadInput;
+  if (args.json) {
+    nlohmann::ordered_json j;
+    j["report"] = args.report_path;
+    j["out"] = out;
+    j["status"] = scenarios::to_string(written.status);
+    j["property"] = written.property;
+    j["before"] = size_json(shrunk.before);
+    j["after"] = size_json(shrunk.after);
+    j["runs"] = shrunk.runs;
+    j["budget_exhausted"] = shrunk.budget_exhausted;
+    j["fingerprint"] = fmt::format("{:016x}", written.fingerprint);
+    fmt::print("{}\n", j.dump());
+  } else {
+    fmt::print("before: {}\nafter:  {}\n", describe(shrunk.before), describe(shrunk.after));
+    fmt::print("{} runs{}; wrote {} (fingerprint {:016x}): raftsim replay {}\n", shrunk.runs,
+               shrunk.budget_exhausted ? " (budget exhausted)" : "", out, written.fingerprint, out);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_shrink_command(CLI::App& app, Action& action) {
+  auto args = std::make_shared<ShrinkArgs>();
+  auto* cmd = app.add_subcommand(
+      "shrink", "Reduce a failure report to a smaller scenario that fails the same way");
+  cmd->add_option("report", args->report_path, "A failure report written by run or fuzz")
+      ->required();
+  cmd->add_option("--out", args->out_path,
+                  "Write the shrunk report here (default REPORT.shrunk.json)");
+  cmd->add_option("--time-budget-s", args->time_budget_s, "Wall seconds to spend at most")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--runs-max", args->runs_max, "Runs to spend at most")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_flag("--json", args->json, "Print one JSON object instead of text");
+  cmd->callback([&action, args] { action = [args] { return shrink(*args); }; });
+}
+
+}  // namespace raftsim::cli
