@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -64,6 +65,26 @@ class ScratchDir {
  private:
   std::filesystem::path path_;
 };
+
+// Runs `ENV raftsim ARGS` in the current directory through a shell (ENV: "A=1 B=2" or ""). The
+// output is stdout, followed in time order by stderr when `with_stderr` (2>&1), else stdout alone.
+struct Piped {
+  int exit_code = -1;
+  std::string output;
+};
+inline Piped run_piped(const std::string& env, const std::string& args, bool with_stderr = true) {
+  const std::string command = env + " " + std::string(RAFTSIM_BINARY) + " " + args +
+                              (with_stderr ? " 2>&1" : " 2>/dev/null");
+  Piped piped;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) piped.output.append(buffer, n);
+  const int status = pclose(pipe);
+  piped.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return piped;
+}
 
 // A short, fault-free scenario (2 s of faults phase) for fast end-to-end tests.
 inline constexpr const char* kShortCalm = R"({

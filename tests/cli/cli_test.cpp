@@ -6,26 +6,13 @@
 #include <cstdio>
 #include <string>
 
+#include "tests/cli/cli_run.h"
+
 namespace {
 
-struct Outcome {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
+using Outcome = cli_test::Piped;
 
-Outcome run(const std::string& args) {
-  const std::string command = std::string(RAFTSIM_BINARY) + " " + args + " 2>&1";
-  Outcome outcome;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    outcome.output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return outcome;
-}
+Outcome run(const std::string& args) { return cli_test::run_piped("", args); }
 
 }  // namespace
 

@@ -12,28 +12,16 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tests/cli/cli_run.h"
+
 namespace {
 
-struct Outcome {
-  int exit_code = -1;
-  std::string output;
-};
+using Outcome = cli_test::Piped;
 
 // Runs raftsim with `args` (and environment assignments `env`, e.g. "A=1"); `output` is stdout,
 // with stderr too when `with_stderr`.
 Outcome run_with_env(const std::string& env, const std::string& args, bool with_stderr = true) {
-  const std::string command = env + " " + std::string(RAFTSIM_BINARY) + " " + args +
-                              (with_stderr ? " 2>&1" : " 2>/dev/null");
-  Outcome outcome;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    outcome.output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return outcome;
+  return cli_test::run_piped(env, args, with_stderr);
 }
 
 Outcome run(const std::string& args, bool with_stderr = true) {
