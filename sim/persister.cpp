@@ -8,10 +8,10 @@ const std::string kStateFile = "raft_state";
 const std::string kSnapshotFile = "snapshot";
 }  // namespace
 
-void Persister::save(const Bytes& raft_state, const Bytes& snapshot) {
+void Persister::save(Bytes raft_state, Bytes snapshot) {
   std::vector<std::pair<std::string, Bytes>> files;
-  files.emplace_back(kStateFile, raft_state);
-  files.emplace_back(kSnapshotFile, snapshot);
+  files.emplace_back(kStateFile, std::move(raft_state));
+  files.emplace_back(kSnapshotFile, std::move(snapshot));
   disk_->write_all(std::move(files));
   disk_->fsync();
 }

@@ -44,7 +44,7 @@ std::optional<Bytes> Endpoint::call(NodeId to, std::string_view method, Bytes ar
   pending_[call_id] = &pending;
   world_.network().send(node_, to, std::move(packet));
   const Instant deadline = world_.global_for_local(node_, world_.local_now(node_) + timeout);
-  world_.block({"rpc", std::string(method), this}, deadline);
+  world_.block({"rpc", method, this}, deadline);
   pending_.erase(call_id);
   RAFTSIM_ASSERT(world_.current() == &me);
   if (!pending.reply.has_value()) ++stats_.failed;

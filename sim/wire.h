@@ -50,6 +50,7 @@ class Writer {
     varint((static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63));
   }
   void raw(std::span<const uint8_t> bytes) { out_.insert(out_.end(), bytes.begin(), bytes.end()); }
+  void reserve(size_t bytes) { out_.reserve(bytes); }
   Bytes take() { return std::move(out_); }
   size_t size() const { return out_.size(); }
 

@@ -508,7 +508,7 @@ std::string World::blocked_fibers_report() const {
   std::string report;
   for (const detail::Fiber* f : blocked) {
     report += "  " + describe(*f) + " waits on " + f->wait.kind;
-    if (!f->wait.object.empty()) report += " '" + f->wait.object + "'";
+    if (!f->wait.object.empty()) report += " '" + std::string(f->wait.object) + "'";
     if (f->waiting_mutex != nullptr && f->waiting_mutex->owner() != nullptr) {
       report += " held by " + describe(*f->waiting_mutex->owner());
     }

@@ -69,9 +69,15 @@ void Raft::persist_now() {
       persist_gate_.release();
       return;
     }
-    PersistentState saved{current_term_, voted_for_, log_.base_index(), log_.base_term(),
-                          log_.entries()};
-    state = sim::wire::encode(saved);
+    // PersistentState's fields, in its order, written straight from the log: no copy of it.
+    sim::wire::Writer writer;
+    writer.reserve(64 + log_.entries().size() * 16);
+    sim::wire::put(writer, current_term_);
+    sim::wire::put(writer, voted_for_);
+    sim::wire::put(writer, log_.base_index());
+    sim::wire::put(writer, log_.base_term());
+    sim::wire::put(writer, log_.entries());
+    state = writer.take();
     snapshot = snapshot_;
     version = dirty_version_;
     last_index = log_.last_index();
@@ -79,7 +85,7 @@ void Raft::persist_now() {
     saved_vote = voted_for_;
     truncated_below_ = std::numeric_limits<Index>::max();
   }
-  ctx_.persister->save(state, snapshot);
+  ctx_.persister->save(std::move(state), std::move(snapshot));
   {
     Lock lock(mu_);
     durable_version_ = std::max(durable_version_, version);

@@ -5,6 +5,7 @@
 #include <boost/context/fiber.hpp>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/ids.h"
@@ -23,7 +24,9 @@ enum class FiberState : uint8_t { ready, running, blocked, done };
 // What a blocked fiber waits on, for deadlock reports.
 struct WaitInfo {
   const char* kind = "";  // "mutex", "channel send", "sleep", "rpc", ...
-  std::string object;     // the primitive's name, if it has one
+  // The primitive's name, if it has one. A view: the primitive outlives the wait (destroying it
+  // wakes its waiters), and blocking is the hot path, so no string is copied.
+  std::string_view object;
   const void* address = nullptr;
 };
 
