@@ -28,6 +28,7 @@ build() {  # build PRESET [TARGET...]
 fuzz_campaign() {
   local raftsim="$1" out=build/ci-fuzz status
   rm -rf "$out"
+  mkdir -p "$out"
   for scenario in $("$raftsim" scenarios | awk '/^[a-z]/ {print $1}'); do
     "$raftsim" fuzz "$scenario" --seeds 20 --jobs "$jobs" --check-determinism 0.25 --out "$out"
   done
