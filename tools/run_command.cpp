@@ -128,7 +128,8 @@ int replay(const RunArgs& args) {
     fmt::print("{}\n", j.dump());
   } else {
     fmt::print("{}", result_text(report.scenario.name, report.seed, options, result));
-    fmt::print("  replay of {}: failure {}, fingerprint {}\n", args.scenario,
+    fmt::print("  replay of {}: {} {}, fingerprint {}\n", args.scenario,
+               report.status == scenarios::Status::ok ? "outcome" : "failure",
                same_status && same_property ? "reproduced" : "DIFFERS",
                same_fingerprint ? "identical"
                                 : fmt::format("DIFFERS (report {:016x})", report.fingerprint));

@@ -27,12 +27,15 @@ TEST_CASE("time: arithmetic and ordering of durations and instants", "[sim][time
   CHECK(-(5_ms) == Duration::zero() - 5_ms);
 }
 
-TEST_CASE("time: rendering picks the shortest exact unit", "[sim][time]") {
+TEST_CASE("time: rendering uses the largest unit with an exact fraction", "[sim][time]") {
   CHECK(to_string(17_ns) == "17ns");
   CHECK(to_string(3_us) == "3us");
   CHECK(to_string(12_ms) == "12ms");
   CHECK(to_string(2_s) == "2s");
   CHECK(to_string(1250_ms) == "1.250s");
+  CHECK(to_string(Duration::nanoseconds(3670606193)) == "3.670606193s");
+  CHECK(to_string(12500_us) == "12.500ms");
+  CHECK(to_string(1001_ns) == "1.001us");
   CHECK(to_string(-(5_ms)) == "-5ms");
   CHECK(to_string(Instant::from_ns(2000000)) == "@2ms");
 }
