@@ -72,10 +72,21 @@ void SafetyChecker::on_vote(raft::NodeId node, raft::Term term, raft::NodeId can
            fmt::format("node {} voted for {} and then for {} in term {}", node, it->second,
                        candidate, term),
            {node, it->second, candidate}, term, 0);
+    return;
+  }
+  // Figure 2: votedFor is on stable storage before the vote is granted.
+  const PeerModel& model = peer(node);
+  if (model.saves_reported && (model.durable_term != term || model.durable_vote != candidate)) {
+    report("Vote Durability",
+           fmt::format("node {} granted its vote in term {} to {} before saving it (its last save "
+                       "holds term {}, vote {})",
+                       node, term, candidate, model.durable_term, model.durable_vote),
+           {node, candidate}, term, 0);
   }
 }
 
-void SafetyChecker::on_persist(raft::NodeId node, raft::Term term, raft::NodeId, raft::Index) {
+void SafetyChecker::on_persist(raft::NodeId node, raft::Term term, raft::NodeId voted_for,
+                               raft::Index) {
   ++events_;
   if (violated_) return;
   PeerModel& model = peer(node);
@@ -87,14 +98,18 @@ void SafetyChecker::on_persist(raft::NodeId node, raft::Term term, raft::NodeId,
     return;
   }
   model.durable_term = term;
+  model.durable_vote = voted_for;
+  model.saves_reported = true;
 }
 
 void SafetyChecker::on_restart(raft::NodeId node, raft::Index applied_index) {
   ++events_;
   PeerModel& model = peer(node);
-  const raft::Term durable_term = model.durable_term;
+  const PeerModel before = model;
   model = PeerModel{};  // a new life: the peer reports its restored log again
-  model.durable_term = durable_term;
+  model.durable_term = before.durable_term;
+  model.durable_vote = before.durable_vote;
+  model.saves_reported = before.saves_reported;
   model.applied_index = applied_index;
 }
 

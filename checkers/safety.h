@@ -77,6 +77,10 @@ class SafetyChecker final : public raft::Observer {
     raft::Index commit_index = 0;
     raft::Index applied_index = 0;
     raft::Term durable_term = 0;
+    // The vote of the last save (observer.h: a vote is durable before on_vote); checked only
+    // for a peer that reports its saves at all.
+    bool saves_reported = false;
+    raft::NodeId durable_vote = 0;
     raft::Index last_index() const { return base_index + entries.size(); }
   };
   struct Committed {

@@ -24,13 +24,19 @@ const std::vector<MutantInfo>& mutants() {
       {Mutant::commit_not_capped, "commit-not-capped", "raft",
        "a follower's commit index is capped at the index of the last new entry",
        "Figure 2 AppendEntries rule 5",
-       "a follower commits entries it has not verified: State Machine Safety"},
+       "the follower takes min(leaderCommit, its last index) before its log is verified, so "
+       "stale entries of an old term get committed: State Machine Safety"},
       {Mutant::no_step_down_on_reply, "no-step-down-on-reply", "raft",
        "a server that sees a higher term in a reply becomes a follower", "§5.1, Figure 2",
-       "a deposed leader keeps leading its old term: liveness, or stale commits"},
+       "the leader adopts the reply's term but stays leader: two leaders in one term "
+       "(Election Safety), then Log Matching"},
       {Mutant::stale_reply, "stale-reply", "raft",
-       "a reply to a request of an older term is ignored", "§5.1, Figure 2",
-       "a reply from an old term advances match indexes wrongly: State Machine Safety"},
+       "a reply to a request of an older term, or reaching a peer no longer leader, is ignored",
+       "§5.1, Figure 2",
+       "a reply from an old term advances match indexes wrongly: State Machine Safety. Known "
+       "gap: in the reference a reply cannot outlive its call (timeout election_timeout_min / "
+       "2, shorter than any change of term), and match and next indexes are computed from the "
+       "request's own arguments, so a stale reply processed is still true"},
       {Mutant::match_from_log_length, "match-from-log-length", "raft",
        "matchIndex is what the follower acknowledged: prevLogIndex + entries sent", "Figure 2",
        "entries are counted as replicated before they are: State Machine Safety"},
@@ -41,16 +47,21 @@ const std::vector<MutantInfo>& mutants() {
        "the election timer resets only on AppendEntries from the current leader or a granted "
        "vote",
        "§5.2, Figure 2 Followers rule 2",
-       "candidates with stale logs keep others from running: liveness"},
+       "candidates with stale logs keep others from running: liveness. Known gap: with "
+       "randomized timeouts a current peer still times out first within a few rounds, well "
+       "inside the liveness bounds"},
       {Mutant::fixed_election_timeout, "fixed-election-timeout", "raft",
        "election timeouts are randomized", "§5.2",
        "split votes repeat: no leader within the bound: liveness"},
       {Mutant::apply_from_two_fibers, "apply-from-two-fibers", "raft",
        "committed entries are applied in log order, by one applier", "Figure 2 All Servers rule 1",
-       "applies arrive out of order: Apply Order, or a broken KV history"},
+       "applies arrive out of order: Apply Order, or a broken KV history. Known gap: in the "
+       "simulation a batch is delivered in zero simulated time, so the second applier never "
+       "finds work while the first is mid-batch"},
       {Mutant::snapshot_backwards, "snapshot-backwards", "raft",
        "InstallSnapshot older than what is committed is ignored", "§7, Figure 13 rule 6",
-       "the state machine moves backwards: Apply Order or Snapshot Consistency"},
+       "every snapshot is installed: the state machine moves backwards (Apply Order), or the "
+       "log's base index goes backwards (a crash on the log's own assertion)"},
       {Mutant::kv_reads_skip_log, "kv-reads-skip-log", "kv",
        "every operation, reads included, goes through the log", "§8 (client interaction)",
        "a deposed leader serves stale reads: linearizability"},

@@ -76,6 +76,8 @@ std::optional<AppendEntriesReply> Raft::on_append_entries(const AppendEntriesArg
     become_follower(lock, args.term);             // a candidate steps down too (§5.2)
     reset_election_deadline(lock);
     reply.term = current_term_;
+    if (bug(Mutant::commit_not_capped))
+      set_commit(lock, std::min(args.leader_commit, log_.last_index()));
     const Index prev = args.prev_log_index;
     if (prev > log_.last_index() && !bug(Mutant::no_prev_check)) {
       reply.conflict_index = log_.last_index() + 1;
@@ -87,8 +89,7 @@ std::optional<AppendEntriesReply> Raft::on_append_entries(const AppendEntriesArg
       merge_entries(lock, args);
       reply.success = true;
       // Figure 2, rule 5: only as far as this request proves our log matches the leader's.
-      const Index verified =
-          bug(Mutant::commit_not_capped) ? log_.last_index() : prev + args.entries.size();
+      const Index verified = prev + args.entries.size();
       set_commit(lock, std::min({args.leader_commit, verified, log_.last_index()}));
     }
   }
@@ -124,8 +125,7 @@ std::optional<InstallSnapshotReply> Raft::on_install_snapshot(const InstallSnaps
     reset_election_deadline(lock);
     reply.term = current_term_;
     // A snapshot that adds nothing to what is already committed is ignored (Figure 13, rule 6).
-    if (args.last_included_index > commit_index_ ||
-        (bug(Mutant::snapshot_backwards) && args.last_included_index > log_.base_index())) {
+    if (args.last_included_index > commit_index_ || bug(Mutant::snapshot_backwards)) {
       compact_log(lock, args.last_included_index, args.last_included_term, args.data);
       snapshot_pending_ = true;
       set_commit(lock, args.last_included_index);

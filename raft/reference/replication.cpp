@@ -51,11 +51,13 @@ bool Raft::send_append(NodeId peer, Term term, AppendEntriesArgs args) {
   if (!reply.has_value()) return false;  // lost: retry
   Lock lock(mu_);
   if (killed_) return true;
-  if (reply->term > current_term_ && !bug(Mutant::no_step_down_on_reply)) {
+  if (bug(Mutant::no_step_down_on_reply) && reply->term > current_term_)
+    current_term_ = reply->term;
+  if (reply->term > current_term_) {
     become_follower(lock, reply->term);
     return true;
   }
-  if (role_ != Role::leader || (current_term_ != term && !bug(Mutant::stale_reply))) return true;
+  if ((role_ != Role::leader || current_term_ != term) && !bug(Mutant::stale_reply)) return true;
   if (reply->success) {
     const Index matched = bug(Mutant::match_from_log_length)
                               ? log_.last_index()

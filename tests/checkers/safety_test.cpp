@@ -238,6 +238,17 @@ TEST_CASE("safety: two votes in one term across a crash break Single Vote") {
   CHECK(p.property() == "Single Vote");
 }
 
+TEST_CASE("safety: a vote granted before it is saved breaks Vote Durability") {
+  Probe p;
+  p.checker.on_persist(2, 7, 2, 0);
+  p.checker.on_vote(2, 7, 2);  // its own vote, saved
+  CHECK(p.violations.empty());
+  p.checker.on_persist(2, 8, -1, 0);
+  p.checker.on_restart(2, 0);
+  p.checker.on_vote(2, 8, 1);  // the save holds no vote in term 8
+  CHECK(p.property() == "Vote Durability");
+}
+
 TEST_CASE("safety: a durable term going back breaks Term Monotonicity") {
   Probe p;
   p.checker.on_persist(1, 4, 1, 0);

@@ -16,7 +16,7 @@ TEST_CASE("library: holds the named scenarios of the issue") {
   std::set<std::string> names;
   for (const LibraryEntry& entry : library_entries()) names.insert(entry.name);
   for (const char* name : {"calm", "lossy", "partitions", "crash-restart", "slow-disk",
-                           "clock-drift", "figure8", "churn", "chaos", "default"}) {
+                           "clock-drift", "figure8", "churn", "chaos", "default", "mutants"}) {
     CHECK(names.count(name) == 1);
   }
   CHECK(library_scenario(kDefaultScenario).has_value());
@@ -70,6 +70,10 @@ TEST_CASE("library: fault scenarios draw the faults they are named for") {
   std::set<FaultKind> figure8 = kinds_drawn("figure8");
   CHECK(figure8.count(FaultKind::crash_leader) == 1);
   CHECK(figure8.count(FaultKind::partition_majority_minority) == 1);
+  std::set<FaultKind> mutants = kinds_drawn("mutants");
+  CHECK(mutants.count(FaultKind::crash_leader) == 1);
+  CHECK(mutants.count(FaultKind::isolate_leader) == 1);
+  CHECK(mutants.count(FaultKind::duplicate_burst) == 1);
   std::set<FaultKind> chaos = kinds_drawn("chaos");
   for (const FaultKindInfo& info : fault_kinds()) {
     if (info.drawable) CHECK(chaos.count(info.kind) == 1);
