@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <mutex>
 #include <new>
 
 #include "sim/assert.h"
@@ -87,16 +88,21 @@ void on_segv(int signal_number, siginfo_t* info, void*) {
 }  // namespace
 
 void install_overflow_handler() {
-  // Reinstalled whenever someone else (a test framework, say) took SIGSEGV over since.
-  struct sigaction current;
-  ::sigaction(SIGSEGV, nullptr, &current);
-  if ((current.sa_flags & SA_SIGINFO) == 0 || current.sa_sigaction != on_segv) {
-    struct sigaction action;
-    std::memset(&action, 0, sizeof action);
-    action.sa_sigaction = on_segv;
-    action.sa_flags = SA_SIGINFO | SA_ONSTACK;
-    sigemptyset(&action.sa_mask);
-    ::sigaction(SIGSEGV, &action, &previous_action());
+  // Reinstalled whenever someone else (a test framework, say) took SIGSEGV over since. Worlds on
+  // several threads may get here at once: the lock keeps "previous" from ever being ourselves.
+  static std::mutex install_lock;  // guards the process's signal disposition, not simulation state
+  {
+    std::lock_guard guard(install_lock);
+    struct sigaction current;
+    ::sigaction(SIGSEGV, nullptr, &current);
+    if ((current.sa_flags & SA_SIGINFO) == 0 || current.sa_sigaction != on_segv) {
+      struct sigaction action;
+      std::memset(&action, 0, sizeof action);
+      action.sa_sigaction = on_segv;
+      action.sa_flags = SA_SIGINFO | SA_ONSTACK;
+      sigemptyset(&action.sa_mask);
+      ::sigaction(SIGSEGV, &action, &previous_action());
+    }
   }
   thread_local bool has_alternate_stack = false;
   if (!has_alternate_stack) {
