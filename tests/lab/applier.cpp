@@ -48,9 +48,8 @@ std::string Tester::check_logs(int server, const raft::ApplyMsg& msg) {
     auto it = log.find(msg.command_index);
     if (it != log.end() && it->second != msg.command) {
       // Some server has already committed a different value for this entry!
-      error = fmt::format("commit index={} server={} {} != server={} {}", msg.command_index,
-                          server, describe_command(msg.command), j,
-                          describe_command(it->second));
+      error = fmt::format("commit index={} server={} {} != server={} {}", msg.command_index, server,
+                          describe_command(msg.command), j, describe_command(it->second));
     }
   }
   logs_[static_cast<size_t>(server)][msg.command_index] = msg.command;
@@ -60,7 +59,8 @@ std::string Tester::check_logs(int server, const raft::ApplyMsg& msg) {
 
 std::string Tester::apply_snapshot_mode(int server, const raft::ApplyMsg& msg, raft::Peer& peer) {
   const size_t s = static_cast<size_t>(server);
-  if (msg.snapshot_valid) return ingest_snapshot(server, msg.snapshot, static_cast<int64_t>(msg.snapshot_index));
+  if (msg.snapshot_valid)
+    return ingest_snapshot(server, msg.snapshot, static_cast<int64_t>(msg.snapshot_index));
   if (!msg.command_valid) return "";
   if (msg.command_index != last_applied_[s] + 1) {
     return fmt::format("server {} apply out of order, expected index {}, got {}", server,

@@ -1,7 +1,7 @@
 // Lab 3A, leader election: the course's tests with their parameters, in simulated time.
-#include <catch2/catch.hpp>
-
 #include <fmt/core.h>
+
+#include <catch2/catch.hpp>
 
 #include "tests/lab/harness.h"
 

@@ -185,12 +185,14 @@ TEST_CASE("TestConcurrentStarts3B", "[3B]") {
       for (int ii = 0; ii < iters; ++ii) done->acquire();
       bool moved_on = false;
       for (int j = 0; j < servers; ++j) {
-        if (t.state(j).term != first.term) moved_on = true;  // term changed: can't expect low RPC counts
+        if (t.state(j).term != first.term)
+          moved_on = true;  // term changed: can't expect low RPC counts
       }
       if (moved_on) continue;
       std::vector<int64_t> commands;
       for (raft::Index index : *indexes) {
-        const std::optional<raft::Bytes> command = t.wait(index, servers, static_cast<int64_t>(first.term));
+        const std::optional<raft::Bytes> command =
+            t.wait(index, servers, static_cast<int64_t>(first.term));
         if (!command.has_value()) {
           moved_on = true;  // peers have moved on to later terms
           break;
@@ -320,20 +322,23 @@ TEST_CASE("TestCount3B", "[3B]") {
       if (moved_on) continue;
       for (int i = 1; i < iters + 1 && !moved_on; ++i) {
         const raft::Index index = first.index + static_cast<raft::Index>(i);
-        const std::optional<raft::Bytes> command = t.wait(index, servers, static_cast<int64_t>(first.term));
+        const std::optional<raft::Bytes> command =
+            t.wait(index, servers, static_cast<int64_t>(first.term));
         if (!command.has_value()) {
           moved_on = true;  // term changed -- try again
           break;
         }
         if (lab::command_int(*command) != commands[static_cast<size_t>(i - 1)]) {
           t.fatal(fmt::format("wrong value {} committed for index {}; expected {}",
-                              lab::describe_command(*command), index, commands[static_cast<size_t>(i - 1)]));
+                              lab::describe_command(*command), index,
+                              commands[static_cast<size_t>(i - 1)]));
         }
       }
       if (moved_on) continue;
       total2 = 0;
       for (int j = 0; j < servers; ++j) {
-        if (t.state(j).term != first.term) moved_on = true;  // term changed: can't expect low RPC counts
+        if (t.state(j).term != first.term)
+          moved_on = true;  // term changed: can't expect low RPC counts
         total2 += t.rpc_count(j);
       }
       if (moved_on) continue;

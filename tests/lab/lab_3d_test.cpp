@@ -74,9 +74,8 @@ void snap_common(Tester& t, const std::string& name, bool disconnect, bool crash
 }  // namespace
 
 TEST_CASE("TestSnapshotBasic3D", "[3D]") {
-  lab::run_lab_test({"TestSnapshotBasic3D", 3, true, true}, [](Tester& t) {
-    snap_common(t, "Test (3D): snapshots basic", false, false);
-  });
+  lab::run_lab_test({"TestSnapshotBasic3D", 3, true, true},
+                    [](Tester& t) { snap_common(t, "Test (3D): snapshots basic", false, false); });
 }
 
 TEST_CASE("TestSnapshotInstall3D", "[3D]") {
@@ -123,7 +122,8 @@ TEST_CASE("TestSnapshotAllCrash3D", "[3D]") {
         t.connect(k);
       }
       const raft::Index index2 = t.one(int_command(random_int(t)), servers, true);
-      if (index2 < index1 + 1) t.fatal(fmt::format("index decreased from {} to {}", index1, index2));
+      if (index2 < index1 + 1)
+        t.fatal(fmt::format("index decreased from {} to {}", index1, index2));
     }
     t.end();
   });

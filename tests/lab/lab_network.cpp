@@ -13,7 +13,7 @@ using sim::Duration;
 // disk write, so this bound is never reached by a live server.
 constexpr Duration kTransportTimeout = Duration::seconds(10);
 constexpr Duration kDeadPoll = Duration::milliseconds(100);  // labrpc's isServerDead period
-constexpr int kDeadPollsMax = 100;                            // 10 s, then the call fails
+constexpr int kDeadPollsMax = 100;                           // 10 s, then the call fails
 
 }  // namespace
 
