@@ -12,6 +12,18 @@ namespace raftsim::cli {
 
 using Action = std::function<int()>;
 
+// Accepts only a whole number in [0, 2^64): CLI11 would otherwise wrap "-1" into a huge seed.
+inline CLI::Validator unsigned_integer() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        const bool digits = !text.empty() && text.size() <= 20 &&
+                            text.find_first_not_of("0123456789") == std::string::npos;
+        if (digits && (text.size() < 20 || text <= "18446744073709551615")) return "";
+        return "got '" + text + "', expected a whole number from 0 to 18446744073709551615";
+      },
+      "UINT64");
+}
+
 void add_version_command(CLI::App& app, Action& action);
 void add_demo_command(CLI::App& app, Action& action);
 void add_check_command(CLI::App& app, Action& action);

@@ -65,7 +65,9 @@ void add_demo_command(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand(
       "demo",
       "Run the gossip fixture protocol on the simulator with faults; print its fingerprint");
-  cmd->add_option("--seed", options->seed, "First seed")->capture_default_str();
+  cmd->add_option("--seed", options->seed, "First seed")
+      ->check(unsigned_integer())
+      ->capture_default_str();
   cmd->add_option("--seeds", options->seeds, "How many consecutive seeds to run")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1000000}))
       ->capture_default_str();

@@ -102,7 +102,9 @@ void add_fuzz_command(CLI::App& app, Action& action) {
   cmd->add_option("--seeds", args->seeds, "How many seeds in the whole campaign (all shards)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40))
       ->capture_default_str();
-  cmd->add_option("--seed-start", args->seed_start, "The first seed")->capture_default_str();
+  cmd->add_option("--seed-start", args->seed_start, "The first seed")
+      ->check(unsigned_integer())
+      ->capture_default_str();
   cmd->add_option("--jobs", args->jobs, "Worker threads; 0 = one per hardware thread")
       ->check(CLI::Range(0u, 4096u))
       ->capture_default_str();
@@ -110,7 +112,7 @@ void add_fuzz_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   cmd->add_option("--time-budget-s", args->time_budget_s,
                   "Start no new seed after this many wall seconds; 0 = no budget")
-      ->check(CLI::NonNegativeNumber);
+      ->check(unsigned_integer());
   cmd->add_option("--out", args->out_dir, "Directory for failure reports")->capture_default_str();
   cmd->add_option("--junit", args->junit_path, "Write JUnit XML (one testcase per seed) here");
   cmd->add_option("--check-determinism", args->determinism_fraction,

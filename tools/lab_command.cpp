@@ -765,7 +765,9 @@ void add_lab_command(CLI::App& app, Action& action) {
   cmd->add_option("--seeds", options->seeds, "How many seeds to run each test on")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32))
       ->capture_default_str();
-  cmd->add_option("--seed-start", options->seed_start, "The first seed")->capture_default_str();
+  cmd->add_option("--seed-start", options->seed_start, "The first seed")
+      ->check(unsigned_integer())
+      ->capture_default_str();
   cmd->add_option("--jobs,-j", options->jobs, "Concurrent test processes (default: the cores)")
       ->check(CLI::Range(1, 1024));
   cmd->add_option("--impl", options->impl, "Raft implementation, passed as RAFTSIM_IMPL")

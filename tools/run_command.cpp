@@ -163,7 +163,9 @@ void add_run_command(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("run", "Run one scenario for one seed and judge it");
   cmd->add_option("scenario", args->scenario, "A library scenario name or a scenario file")
       ->required();
-  cmd->add_option("--seed", args->seed, "The seed")->capture_default_str();
+  cmd->add_option("--seed", args->seed, "The seed")
+      ->check(unsigned_integer())
+      ->capture_default_str();
   cmd->add_option("--impl", args->impl, "Raft implementation")->capture_default_str();
   cmd->add_option("--mutant", args->mutant, "A named mutant of the implementation");
   cmd->add_option("--report", args->report_path, "Write a failure report (any status) here");

@@ -30,7 +30,8 @@ TEST_CASE("cli: --help lists the commands and exits 0", "[cli]") {
 
 TEST_CASE("cli: usage errors exit 64 with a one-line reason", "[cli]") {
   for (const char* args :
-       {"", "no-such-command", "demo --seeds 0", "demo --bogus-flag", "demo --nodes x"}) {
+       {"", "no-such-command", "demo --seeds 0", "demo --bogus-flag", "demo --nodes x",
+        "run calm --seed -1", "demo --seed 18446744073709551616"}) {
     INFO(args);
     const Outcome o = run(args);
     CHECK(o.exit_code == 64);
