@@ -112,7 +112,7 @@ void add_fuzz_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   cmd->add_option("--time-budget-s", args->time_budget_s,
                   "Start no new seed after this many wall seconds; 0 = no budget")
-      ->check(unsigned_integer());
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--out", args->out_dir, "Directory for failure reports")->capture_default_str();
   cmd->add_option("--junit", args->junit_path, "Write JUnit XML (one testcase per seed) here");
   cmd->add_option("--check-determinism", args->determinism_fraction,
