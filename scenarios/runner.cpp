@@ -2,7 +2,6 @@
 
 #include <fmt/core.h>
 
-#include <chrono>
 #include <memory>
 #include <stdexcept>
 
@@ -21,6 +20,7 @@
 #include "scenarios/workload.h"
 #include "sim/channel.h"
 #include "sim/runtime.h"
+#include "sim/stopwatch.h"
 
 namespace scenarios {
 
@@ -262,14 +262,13 @@ void Run::judge_history(RunResult& result) {
     result.linearizability = "off";
     return;
   }
-  const auto start = std::chrono::steady_clock::now();  // wall-time figure, not simulated
+  const sim::Stopwatch checker_wall;
   lin::CheckOptions check_options;
   check_options.time_budget_ms = 0;  // deterministic: only the step budget
   check_options.steps_max = options_.checker_steps_max;
   const lin::CheckResult check =
       lin::check(lin::read_history_json(result.history_json, "run"), check_options);
-  result.checker_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  result.checker_ms = checker_wall.milliseconds();
   result.linearizability = std::string(lin::to_string(check.verdict));
   if (failure_ && failure_->status != Status::liveness) return;
   if (check.verdict == lin::Verdict::ok) return;
@@ -295,7 +294,7 @@ void Run::judge_history(RunResult& result) {
 }
 
 RunResult Run::execute() {
-  const auto wall_start = std::chrono::steady_clock::now();  // wall-time figure, not simulated
+  const sim::Stopwatch wall;
   // An implementation's failed assertion ends the run as a crash instead of aborting the process.
   const AssertHandlerScope throwing_asserts;
   RunResult result;
@@ -331,9 +330,7 @@ RunResult Run::execute() {
   RAFTSIM_ASSERT(result.node_names == node_names(scenario_));
   result.failure = failure_;
   result.status = failure_ ? failure_->status : Status::ok;
-  result.wall_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_start)
-          .count();
+  result.wall_ms = wall.milliseconds();
   return result;
 }
 

@@ -1,11 +1,11 @@
 #include "sim/world.h"
 
 #include <algorithm>
-#include <chrono>
 
 #include "sim/assert.h"
 #include "sim/mutex.h"
 #include "sim/rpc.h"
+#include "sim/stopwatch.h"
 
 namespace sim {
 
@@ -417,7 +417,7 @@ bool World::run_main(NodeId process, std::function<void()> body) {
 
 bool World::run_loop(Instant limit, const std::function<bool()>* condition) {
   RunningScope scope(this);
-  const auto wall_start = std::chrono::steady_clock::now();  // wall-time stat, not simulated
+  const Stopwatch wall;
   bool reached = false;
   while (!failure_) {
     if (condition != nullptr && !(*condition)()) {
@@ -453,8 +453,7 @@ bool World::run_loop(Instant limit, const std::function<bool()>* condition) {
            "the run exceeded its step budget of " + std::to_string(options_.steps_max) + " events");
     }
   }
-  stats_.wall_seconds +=
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  stats_.wall_seconds += wall.seconds();
   if (fiber_error_) std::rethrow_exception(std::exchange(fiber_error_, nullptr));
   return reached && !failure_;
 }

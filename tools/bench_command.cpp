@@ -5,8 +5,7 @@
 // it does not judge them, so it exits 0 even when a seed fails (the table counts failures).
 #include <fmt/core.h>
 
-#include <chrono>
-
+#include "sim/stopwatch.h"
 #include "tools/command.h"
 #include "tools/run_support.h"
 
@@ -37,10 +36,9 @@ Figures measure(const std::string& name, const scenarios::Scenario& scenario, ui
   figures.scenario = name;
   figures.seeds = seeds;
   for (uint64_t seed = 1; seed <= seeds; ++seed) {
-    const auto start = std::chrono::steady_clock::now();
+    const sim::Stopwatch wall;
     const scenarios::RunResult result = scenarios::run(scenario, seed);
-    figures.wall_s +=
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    figures.wall_s += wall.seconds();
     figures.events += result.stats.events;
     figures.messages += result.stats.messages_sent;
     figures.sim_s += static_cast<double>(result.stats.simulated.ms()) / 1000.0;

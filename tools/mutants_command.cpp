@@ -19,7 +19,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <chrono>
 #include <climits>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -29,6 +28,7 @@
 #include "scenarios/report.h"
 #include "scenarios/runner.h"
 #include "scenarios/shrink.h"
+#include "sim/stopwatch.h"
 #include "tools/command.h"
 #include "tools/run_support.h"
 
@@ -139,7 +139,7 @@ Detection detect(const scenarios::Scenario& scenario, const std::string& mutant,
                  double shrink_budget_s) {
   Detection d;
   d.name = mutant.empty() ? "reference" : mutant;
-  const auto start = std::chrono::steady_clock::now();  // wall-time figure
+  const sim::Stopwatch wall;
   scenarios::RunOptions options;
   options.mutant = mutant;
   for (uint64_t seed = 1; seed <= budget; ++seed) {
@@ -150,17 +150,14 @@ Detection detect(const scenarios::Scenario& scenario, const std::string& mutant,
       d.first_seed = seed;
       d.status = scenarios::to_string(result.status);
       d.property = result.failure ? result.failure->property : "";
-      d.wall_ms =
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-              .count();
+      d.wall_ms = wall.milliseconds();
       if (shrink_budget_s > 0) {
         shrink_failure(scenario, seed, options, result, shrink_budget_s, d);
       }
       return d;
     }
   }
-  d.wall_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  d.wall_ms = wall.milliseconds();
   return d;
 }
 
