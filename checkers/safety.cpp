@@ -1,6 +1,7 @@
 #include "checkers/safety.h"
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 
 #include "sim/assert.h"
 
@@ -53,8 +54,25 @@ void SafetyChecker::on_role(raft::NodeId node, raft::Term term, raft::Role role)
   model.role = role;
   if (role == raft::Role::leader) {
     note_leader(node, term);
-    check_leader_has_committed(node);
+    if (!violated_) check_leader_has_votes(node, term);
+    if (!violated_) check_leader_has_committed(node);
   }
+}
+
+void SafetyChecker::check_leader_has_votes(raft::NodeId leader, raft::Term term) {
+  if (!votes_reported_) return;
+  std::vector<raft::NodeId> voters;
+  for (raft::NodeId voter = 0; voter < static_cast<raft::NodeId>(peers_.size()); ++voter) {
+    auto it = votes_.find({voter, term});
+    if (it != votes_.end() && it->second == leader) voters.push_back(voter);
+  }
+  const size_t majority = peers_.size() / 2 + 1;
+  if (voters.size() >= majority) return;
+  report("Vote Quorum",
+         fmt::format("node {} became leader of term {} with votes from {} of {} peers in that "
+                     "term ({}), short of a majority of {}",
+                     leader, term, voters.size(), peers_.size(), fmt::join(voters, ", "), majority),
+         {leader}, term, 0);
 }
 
 void SafetyChecker::on_state(raft::NodeId node, raft::Term term, bool is_leader) {
@@ -66,6 +84,7 @@ void SafetyChecker::on_state(raft::NodeId node, raft::Term term, bool is_leader)
 void SafetyChecker::on_vote(raft::NodeId node, raft::Term term, raft::NodeId candidate) {
   ++events_;
   if (violated_) return;
+  votes_reported_ = true;
   auto [it, inserted] = votes_.emplace(std::make_pair(node, term), candidate);
   if (!inserted && it->second != candidate) {
     report("Single Vote",
@@ -264,6 +283,19 @@ void SafetyChecker::on_commit(raft::NodeId node, raft::Index commit_index) {
                        commit_index),
            {node}, model.term, commit_index);
     return;
+  }
+  if (model.role == raft::Role::leader && commit_index > model.commit_index &&
+      commit_index > model.base_index && commit_index <= model.last_index()) {
+    const raft::Term entry_term = model.entries[commit_index - model.base_index - 1].term;
+    if (entry_term != model.term) {
+      report("Leader Commit Rule",
+             fmt::format("node {}, leader of term {}, advanced its commit index to {}, an entry "
+                         "of term {}: only entries of the leader's own term are committed by "
+                         "counting replicas",
+                         node, model.term, commit_index, entry_term),
+             {node}, model.term, commit_index);
+      return;
+    }
   }
   for (raft::Index index = model.commit_index + 1; index <= commit_index && !violated_; ++index) {
     if (index <= model.base_index || index > model.last_index()) continue;

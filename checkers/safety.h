@@ -14,7 +14,13 @@
 //   snapshot never moves the applied index backwards.
 // - "Snapshot Consistency": a snapshot's (index, term) agrees with what was applied or committed.
 // - "Commit Monotonicity": a peer's commit index never decreases within a life.
+// - "Leader Commit Rule": a leader advances its commit index only to an entry of its own term;
+//   earlier entries are committed with it, never by counting their replicas (§5.4.2, Figure 8,
+//   where doing so loses a committed entry).
 // - "Single Vote": a peer votes for at most one candidate per term, across crashes.
+// - "Vote Quorum": a peer becomes leader of term T only once a majority, itself included, has
+//   voted for it in term T (the premise of Election Safety, §5.2). Checked only for an
+//   implementation that reports votes at all.
 // - "Term Monotonicity": a peer's durable term never decreases, across crashes.
 // Only the first violation is reported; later events are ignored. Events about entries hidden in
 // a snapshot carry no information and are not held against anyone.
@@ -93,6 +99,7 @@ class SafetyChecker final : public raft::Observer {
               raft::Term term, raft::Index index);
   void note_leader(raft::NodeId node, raft::Term term);
   void check_leader_has_committed(raft::NodeId leader);
+  void check_leader_has_votes(raft::NodeId leader, raft::Term term);
   bool has_entry(const PeerModel& model, raft::Index index, const EntryId& entry) const;
   void note_committed(raft::NodeId node, raft::Index index, const EntryId& entry);
   void note_applied(raft::NodeId node, raft::Index index, const EntryId& entry);
@@ -103,6 +110,7 @@ class SafetyChecker final : public raft::Observer {
   std::vector<PeerModel> peers_;
   std::map<raft::Term, raft::NodeId> leaders_;                         // term -> its leader
   std::map<std::pair<raft::NodeId, raft::Term>, raft::NodeId> votes_;  // (voter, term) -> vote
+  bool votes_reported_ = false;  // some peer reported a vote: Vote Quorum applies
   // (index, term) -> (term before it, command hash): Log Matching's witness.
   std::map<std::pair<raft::Index, raft::Term>, std::pair<raft::Term, uint64_t>> entries_;
   std::map<raft::Index, Committed> committed_;

@@ -249,6 +249,65 @@ TEST_CASE("safety: a vote granted before it is saved breaks Vote Durability") {
   CHECK(p.property() == "Vote Durability");
 }
 
+TEST_CASE("safety: a leader committing an entry of an earlier term breaks Leader Commit Rule") {
+  Probe p;
+  auto& c = p.checker;
+  healthy_start(c);
+  c.on_append(0, 3, 1, 1, cmd(30));  // term 1, not yet committed
+  c.on_role(0, 2, Role::candidate);
+  c.on_persist(0, 2, 0, 3);
+  c.on_vote(0, 2, 0);
+  c.on_vote(2, 2, 0);
+  c.on_role(0, 2, Role::leader);
+  c.on_append(0, 4, 2, 1, cmd(40));
+  c.on_commit(0, 4);  // index 3 commits with its own-term entry 4: fine
+  CHECK(p.violations.empty());
+  c.on_append(0, 5, 2, 2, cmd(50));
+  c.on_role(0, 3, Role::candidate);
+  c.on_persist(0, 3, 0, 5);
+  c.on_vote(0, 3, 0);
+  c.on_vote(1, 3, 0);
+  c.on_role(0, 3, Role::leader);
+  c.on_commit(0, 5);  // index 5 is of term 2, counted in term 3
+  REQUIRE(p.property() == "Leader Commit Rule");
+  CHECK(p.violations[0].index == 5);
+  CHECK(p.violations[0].term == 3);
+}
+
+TEST_CASE("safety: a leader without a majority of votes in its term breaks Vote Quorum") {
+  Probe p;
+  auto& c = p.checker;
+  c.on_vote(0, 3, 0);
+  c.on_vote(1, 3, 0);  // votes of an earlier election do not carry over
+  c.on_role(0, 4, Role::candidate);
+  c.on_vote(0, 4, 0);
+  c.on_vote(2, 4, 1);  // node 2 voted for another candidate in term 4
+  c.on_role(0, 4, Role::leader);
+  REQUIRE(p.property() == "Vote Quorum");
+  CHECK(p.violations[0].term == 4);
+  CHECK(p.violations[0].message ==
+        "Vote Quorum violated: node 0 became leader of term 4 with votes from 1 of 3 peers in that "
+        "term (0), short of "
+        "a majority of 2");
+}
+
+TEST_CASE("safety: a leader with a majority of votes, across a voter's crash, is fine") {
+  Probe p;
+  auto& c = p.checker;
+  c.on_vote(1, 2, 1);
+  c.on_vote(0, 2, 1);
+  c.on_restart(0, 0);  // a durable vote still counts after its voter crashed
+  c.on_role(1, 2, Role::leader);
+  CHECK(p.violations.empty());
+}
+
+TEST_CASE("safety: Vote Quorum is not checked for an implementation that reports no votes") {
+  Probe p;
+  p.checker.on_role(2, 1, Role::leader);
+  p.checker.on_state(2, 1, true);
+  CHECK(p.violations.empty());
+}
+
 TEST_CASE("safety: a durable term going back breaks Term Monotonicity") {
   Probe p;
   p.checker.on_persist(1, 4, 1, 0);
