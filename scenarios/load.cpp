@@ -18,6 +18,7 @@ namespace {
 constexpr int64_t kDayMs = 86'400'000;
 constexpr int64_t kMinuteMs = 60'000;
 constexpr int64_t kMinuteUs = 60'000'000;
+constexpr int64_t kSecondUs = 1'000'000;
 
 ClusterModel parse_cluster(const Json& value, const std::string& path) {
   ObjectReader r(value, path);
@@ -26,6 +27,10 @@ ClusterModel parse_cluster(const Json& value, const std::string& path) {
   c.election_timeout_min = r.ms("election_timeout_ms_min", 1, kMinuteMs, c.election_timeout_min);
   c.election_timeout_max = r.ms("election_timeout_ms_max", 1, kMinuteMs, c.election_timeout_max);
   c.heartbeat_interval = r.ms("heartbeat_ms", 1, kMinuteMs, c.heartbeat_interval);
+  if (r.find("rpc_timeout_ms") != nullptr) {
+    c.rpc_timeout = r.ms("rpc_timeout_ms", 1, kMinuteMs, sim::Duration::zero());
+  }
+  c.apply_cost = r.us("apply_us", 0, kSecondUs, c.apply_cost);
   r.finish();
   r.check_order("election_timeout_ms_min", c.election_timeout_min.ms(), "election_timeout_ms_max",
                 c.election_timeout_max.ms());

@@ -159,8 +159,10 @@ void Run::boot(int node) {
   auto apply = std::make_shared<sim::Channel<raft::ApplyMsg>>(0, "apply");
   sim::keep(apply);
   raft::PeerContext context;
-  // A peer call should outlast a round trip under load, yet fail well within an election timeout.
-  const sim::Duration call_timeout = scenario_.cluster.election_timeout_min / 2;
+  // By default a peer call outlasts a round trip under load, yet fails well within an election
+  // timeout; a scenario may let replies outlive their term instead.
+  const sim::Duration call_timeout =
+      scenario_.cluster.rpc_timeout.value_or(scenario_.cluster.election_timeout_min / 2);
   for (int j = 0; j < scenario_.cluster.nodes; ++j) {
     context.peers.push_back(std::make_shared<raft::SimPeerEnd>(j, call_timeout));
   }
@@ -178,6 +180,7 @@ void Run::boot(int node) {
   kv::ServerOptions server_options;
   server_options.max_raft_state = 8192;
   server_options.mutant = mutant_;
+  server_options.apply_cost = scenario_.cluster.apply_cost;
   sim::keep(kv::Server::start(peer, apply, world_->persister(node), server_options));
 }
 

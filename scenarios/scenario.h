@@ -40,6 +40,15 @@ struct ClusterModel {
   sim::Duration election_timeout_max = sim::Duration::milliseconds(600);
   // "heartbeat_ms": [1, 60000], below election_timeout_min; default 100.
   sim::Duration heartbeat_interval = sim::Duration::milliseconds(100);
+  // "rpc_timeout_ms": [1, 60000]; absent: election_timeout_min / 2. How long a peer's RPC to
+  // another peer waits for its reply before it fails. Longer than an election timeout, a reply
+  // can outlive the term of its request, as under the course's network (calls fail after up to
+  // 7 s there).
+  std::optional<sim::Duration> rpc_timeout;
+  // "apply_us": [0, 1000000]; 0. Simulated time the KV service spends applying one command, with
+  // the apply channel unread meanwhile: Raft's delivery then blocks mid-batch, as it does against
+  // a real, busy service.
+  sim::Duration apply_cost = sim::Duration::zero();
   bool operator==(const ClusterModel&) const = default;
 };
 

@@ -7,10 +7,13 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 Json cluster_json(const ClusterModel& c) {
-  return Json{{"nodes", c.nodes},
-              {"election_timeout_ms_min", c.election_timeout_min.ms()},
-              {"election_timeout_ms_max", c.election_timeout_max.ms()},
-              {"heartbeat_ms", c.heartbeat_interval.ms()}};
+  Json out{{"nodes", c.nodes},
+           {"election_timeout_ms_min", c.election_timeout_min.ms()},
+           {"election_timeout_ms_max", c.election_timeout_max.ms()},
+           {"heartbeat_ms", c.heartbeat_interval.ms()}};
+  if (c.rpc_timeout.has_value()) out["rpc_timeout_ms"] = c.rpc_timeout->ms();
+  out["apply_us"] = c.apply_cost.us();
+  return out;
 }
 
 Json network_json(const NetworkModel& n) {

@@ -30,6 +30,7 @@ Server::Server(std::shared_ptr<raft::Peer> peer,
   RAFTSIM_ASSERT(apply_ != nullptr);
   RAFTSIM_ASSERT(options_.apply_wait_max > sim::Duration::zero());
   RAFTSIM_ASSERT(options_.leadership_poll > sim::Duration::zero());
+  RAFTSIM_ASSERT(options_.apply_cost >= sim::Duration::zero());
   if (options_.mutant == raft::Mutant::kv_reads_skip_log) options_.reads_skip_log = true;
   state_.set_mutant(options_.mutant);
   // Raft starts delivering after its snapshot (§7): the service restores that snapshot itself.
@@ -150,6 +151,9 @@ void Server::applier_loop() {
     }
     applied_cv_.notify_all();
     if (snapshot.has_value()) peer_->snapshot(index, *snapshot);  // mu_ released
+    if (msg->command_valid && options_.apply_cost > sim::Duration::zero()) {
+      sim::sleep_for(options_.apply_cost);
+    }
   }
 }
 

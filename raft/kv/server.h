@@ -43,6 +43,10 @@ struct ServerOptions {
   // How often a waiting handler asks Raft whether its term or leadership changed; > 0.
   // Default 50 ms, a fraction of an election timeout.
   sim::Duration leadership_poll = sim::Duration::milliseconds(50);
+  // Simulated time the applier spends on each applied command, after applying it and before it
+  // reads the apply channel again; >= 0. Default 0. A busy service leaves Raft blocked on the
+  // channel mid-batch, so Raft's own apply path is exercised under interleaving.
+  sim::Duration apply_cost = sim::Duration::zero();
   // A deliberately broken server, to prove the linearizability check catches it: Get is answered
   // from local state by any server that believes it leads, without going through the log, so a
   // deposed leader in a minority serves stale reads. Default false.

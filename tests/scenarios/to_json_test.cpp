@@ -30,7 +30,7 @@ TEST_CASE("to_json: every field round-trips exactly, doubles included") {
   s.name = "every field";
   s.description = "quotes \" and \\ and unicode \xc3\xa9";
   s.duration = 17'001_ms;
-  s.cluster = {7, 111_ms, 222_ms, 33_ms};
+  s.cluster = {7, 111_ms, 222_ms, 33_ms, 1234_ms, 45_us};
   s.network.drop_p = 0.1;
   s.network.duplicate_p = 1.0 / 3.0;
   s.network.long_delay_p = 5e-324;  // the smallest subnormal
