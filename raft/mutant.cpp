@@ -33,10 +33,10 @@ const std::vector<MutantInfo>& mutants() {
       {Mutant::stale_reply, "stale-reply", "raft",
        "a reply to a request of an older term, or reaching a peer no longer leader, is ignored",
        "§5.1, Figure 2",
-       "a reply from an old term advances match indexes wrongly: State Machine Safety. Known "
-       "gap: in the reference a reply cannot outlive its call (timeout election_timeout_min / "
-       "2, shorter than any change of term), and match and next indexes are computed from the "
-       "request's own arguments, so a stale reply processed is still true"},
+       "a vote granted in an older election counts in the candidate's newer one, so two "
+       "candidates win one term: Election Safety; an old AppendEntries reply advances a match "
+       "index the follower no longer holds: State Machine Safety. Needs replies that outlive "
+       "their term (the mutants scenario's rpc_timeout_ms)"},
       {Mutant::match_from_log_length, "match-from-log-length", "raft",
        "matchIndex is what the follower acknowledged: prevLogIndex + entries sent", "Figure 2",
        "entries are counted as replicated before they are: State Machine Safety"},
@@ -55,9 +55,9 @@ const std::vector<MutantInfo>& mutants() {
        "split votes repeat: no leader within the bound: liveness"},
       {Mutant::apply_from_two_fibers, "apply-from-two-fibers", "raft",
        "committed entries are applied in log order, by one applier", "Figure 2 All Servers rule 1",
-       "applies arrive out of order: Apply Order, or a broken KV history. Known gap: in the "
-       "simulation a batch is delivered in zero simulated time, so the second applier never "
-       "finds work while the first is mid-batch"},
+       "while the first applier waits on a busy service mid-batch, the second takes the next "
+       "batch and delivers it first: Apply Order (a gap in the apply stream). Needs a service "
+       "that takes time per command (the mutants scenario's apply_us)"},
       {Mutant::snapshot_backwards, "snapshot-backwards", "raft",
        "InstallSnapshot older than what is committed is ignored", "§7, Figure 13 rule 6",
        "every snapshot is installed: the state machine moves backwards (Apply Order), or the "

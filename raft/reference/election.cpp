@@ -78,7 +78,8 @@ void Raft::request_vote(NodeId peer, RequestVoteArgs args) {
     return;
   }
   // A reply to an election that has since ended counts for nothing.
-  if (role_ != Role::candidate || current_term_ != args.term || !reply->vote_granted) return;
+  if (role_ != Role::candidate || !reply->vote_granted) return;
+  if (current_term_ != args.term && !bug(Mutant::stale_reply)) return;
   if (++votes_ >= majority()) become_leader(lock);
 }
 
