@@ -47,9 +47,11 @@ const std::vector<MutantInfo>& mutants() {
        "the election timer resets only on AppendEntries from the current leader or a granted "
        "vote",
        "§5.2, Figure 2 Followers rule 2",
-       "candidates with stale logs keep others from running: liveness. Known gap: with "
-       "randomized timeouts a current peer still times out first within a few rounds, well "
-       "inside the liveness bounds"},
+       "every RequestVote, and AppendEntries or InstallSnapshot of a stale term, puts off the "
+       "receiver's election, so peers with stale logs and deposed leaders hold back the peers "
+       "that could win: the cluster is without a leader more often than the reference under the "
+       "same faults (availability). No single run fails: randomized timeouts still elect within "
+       "the liveness bounds"},
       {Mutant::fixed_election_timeout, "fixed-election-timeout", "raft",
        "election timeouts are randomized", "§5.2",
        "split votes repeat: no leader within the bound: liveness"},

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 
@@ -110,6 +111,9 @@ class Run {
   std::unique_ptr<sim::World> world_;
   std::unique_ptr<FaultInjector> injector_;
   std::unique_ptr<Workload> workload_;
+  bool leader_backed_ = false;  // as of the last find_leader()
+  uint64_t monitor_polls_ = 0;
+  uint64_t leaderless_polls_ = 0;
 };
 
 sim::WorldOptions world_options(const Scenario& scenario, uint64_t seed, const RunOptions& o) {
@@ -184,29 +188,36 @@ void Run::boot(int node) {
   sim::keep(kv::Server::start(peer, apply, world_->persister(node), server_options));
 }
 
-// The highest-term peer that believes it leads.
+// The highest-term peer that believes it leads. Also notes whether a majority of the cluster is
+// up in that leader's term (leader_backed_), the monitor's measure of availability.
 std::optional<int> Run::find_leader() {
   std::optional<int> leader;
   raft::Term best = 0;
+  std::vector<raft::Term> terms;  // of the peers that are up
   for (size_t i = 0; i < peers_.size(); ++i) {
     std::shared_ptr<raft::Peer> peer = peers_[i].lock();
     if (!peer || !world_->is_up(static_cast<sim::NodeId>(i))) continue;
     const raft::PeerState state = peer->state();
     safety_->on_state(static_cast<raft::NodeId>(i), state.term, state.is_leader);
+    terms.push_back(state.term);
     if (state.is_leader && (!leader || state.term > best)) {
       leader = static_cast<int>(i);
       best = state.term;
     }
   }
+  const auto in_term = static_cast<size_t>(std::count(terms.begin(), terms.end(), best));
+  leader_backed_ = leader.has_value() && in_term >= peers_.size() / 2 + 1;
   return leader;
 }
 
 // Polls every peer's state, so Election Safety is checked even for implementations that report
-// no observer events.
+// no observer events, and counts the polls that find no leader backed by a majority in its term.
 void Run::monitor_loop() {
   for (;;) {
     sim::sleep_for(scenario_.cluster.heartbeat_interval);
     find_leader();
+    ++monitor_polls_;
+    if (!leader_backed_) ++leaderless_polls_;
   }
 }
 
@@ -331,6 +342,8 @@ RunResult Run::execute() {
     result.node_names.push_back(world_->node_name(static_cast<sim::NodeId>(i)));
   }
   RAFTSIM_ASSERT(result.node_names == node_names(scenario_));
+  result.monitor_polls = monitor_polls_;
+  result.leaderless_polls = leaderless_polls_;
   result.failure = failure_;
   result.status = failure_ ? failure_->status : Status::ok;
   result.wall_ms = wall.milliseconds();

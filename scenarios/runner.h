@@ -61,8 +61,12 @@ struct RunResult {
   std::optional<FailureInfo> failure;
   uint64_t fingerprint = 0;
   sim::Stats stats;
-  uint64_t operations = 0;             // client operations recorded
-  uint64_t operations_ok = 0;          // of which completed (not unknown)
+  uint64_t operations = 0;     // client operations recorded
+  uint64_t operations_ok = 0;  // of which completed (not unknown)
+  // Availability: the monitor polls every peer once per heartbeat interval; a poll is leaderless
+  // when no up peer leads with a majority of the cluster up in its term.
+  uint64_t monitor_polls = 0;
+  uint64_t leaderless_polls = 0;
   std::vector<FaultEvent> timeline;    // the concrete timeline that was applied
   std::string history_json;            // raftsim-history/1
   std::string linearizability;         // the checker's verdict: ok, illegal, unknown, or "off"

@@ -51,6 +51,8 @@ nlohmann::ordered_json result_json(const std::string& scenario, uint64_t seed,
   j["messages"] = result.stats.messages_sent;
   j["operations"] = result.operations;
   j["operations_ok"] = result.operations_ok;
+  j["monitor_polls"] = result.monitor_polls;
+  j["leaderless_polls"] = result.leaderless_polls;
   j["faults"] = result.timeline.size();
   j["linearizability"] = result.linearizability;
   j["checker_ms"] = result.checker_ms;
@@ -70,11 +72,13 @@ std::string result_text(const std::string& scenario, uint64_t seed,
                         const scenarios::RunOptions& options, const scenarios::RunResult& result) {
   std::string text = fmt::format(
       "{} seed {} impl {}{}: {}\n  {} simulated in {:.0f} ms wall, {} events, {} messages, {} "
-      "fault events, {} operations ({} completed), linearizability {}\n  fingerprint {}\n",
+      "fault events, {} operations ({} completed), linearizability {}\n  no leader backed by a "
+      "majority in {} of {} monitor polls\n  fingerprint {}\n",
       scenario, seed, options.impl, options.mutant.empty() ? "" : " mutant " + options.mutant,
       scenarios::to_string(result.status), sim::to_string(result.stats.simulated), result.wall_ms,
       result.stats.events, result.stats.messages_sent, result.timeline.size(), result.operations,
-      result.operations_ok, result.linearizability, fmt::format("{:016x}", result.fingerprint));
+      result.operations_ok, result.linearizability, result.leaderless_polls, result.monitor_polls,
+      fmt::format("{:016x}", result.fingerprint));
   if (result.failure) {
     text += fmt::format("  failure: {} ({}) at {}: {}\n",
                         scenarios::to_string(result.failure->status), result.failure->property,

@@ -71,6 +71,7 @@ std::optional<AppendEntriesReply> Raft::on_append_entries(const AppendEntriesArg
   {
     Lock lock(mu_);
     if (killed_) return std::nullopt;
+    if (bug(Mutant::reset_timer_every_rpc)) reset_election_deadline(lock);
     reply.term = current_term_;
     if (args.term < current_term_) return reply;  // a stale leader (§5.1)
     become_follower(lock, args.term);             // a candidate steps down too (§5.2)
@@ -119,6 +120,7 @@ std::optional<InstallSnapshotReply> Raft::on_install_snapshot(const InstallSnaps
   {
     Lock lock(mu_);
     if (killed_) return std::nullopt;
+    if (bug(Mutant::reset_timer_every_rpc)) reset_election_deadline(lock);
     reply.term = current_term_;
     if (args.term < current_term_) return reply;
     become_follower(lock, args.term);
