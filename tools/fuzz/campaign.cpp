@@ -130,6 +130,8 @@ SeedOutcome run_seed(Shared& shared, const PlannedSeed& planned) {
   outcome.wall_ms = first.wall_ms;
   outcome.events = first.stats.events;
   outcome.messages = first.stats.messages_sent;
+  outcome.monitor_polls = first.monitor_polls;
+  outcome.leaderless_polls = first.leaderless_polls;
   if (planned.check_determinism) {
     const scenarios::RunResult second = run_guarded(shared.scenario, planned.seed, options);
     outcome.divergence = find_divergence(first, second);

@@ -50,6 +50,8 @@ struct SeedOutcome {
   double wall_ms = 0;  // of the first run
   uint64_t events = 0;
   uint64_t messages = 0;
+  uint64_t monitor_polls = 0;  // availability (scenarios::RunResult)
+  uint64_t leaderless_polls = 0;
 
   bool failed() const { return status != scenarios::Status::ok || divergence.has_value(); }
   // "ok", a status name, or "nondeterminism" (which wins over the status).

@@ -31,6 +31,8 @@ struct Totals {
   uint64_t checked = 0;
   uint64_t mismatches = 0;
   double sim_s = 0;
+  uint64_t monitor_polls = 0;
+  uint64_t leaderless_polls = 0;
   std::map<std::string, uint64_t> by_kind;  // sorted by name, so output is stable
 };
 
@@ -38,6 +40,8 @@ Totals totals_of(const CampaignResult& result) {
   Totals totals;
   for (const SeedOutcome& outcome : result.outcomes) {
     totals.sim_s += static_cast<double>(outcome.sim_ms) / 1000.0;
+    totals.monitor_polls += outcome.monitor_polls;
+    totals.leaderless_polls += outcome.leaderless_polls;
     if (outcome.checked) ++totals.checked;
     if (outcome.divergence) ++totals.mismatches;
     if (!outcome.failed()) continue;
@@ -146,6 +150,13 @@ std::string summary_text(const CampaignInfo& info, const CampaignResult& result)
       "  simulated {:.1f} s in {:.2f} s wall: speed-up {:.0f}x, {:.0f} seeds per minute\n",
       totals.sim_s, result.wall_s, per_second(totals.sim_s, result.wall_s),
       per_second(static_cast<double>(ran), result.wall_s) * 60);
+  if (totals.monitor_polls > 0) {
+    text += fmt::format(
+        "  availability: no leader backed by a majority in {:.1f}% of {} monitor polls\n",
+        100.0 * static_cast<double>(totals.leaderless_polls) /
+            static_cast<double>(totals.monitor_polls),
+        totals.monitor_polls);
+  }
   text += stop_text(info, result);
   if (totals.failed == 0) return text;
   text += fmt::format("  failures (reports in {}):\n", info.out_dir);
@@ -200,6 +211,8 @@ nlohmann::ordered_json summary_json(const CampaignInfo& info, const CampaignResu
   j["wall_s"] = result.wall_s;
   j["speedup"] = per_second(totals.sim_s, result.wall_s);
   j["seeds_per_minute"] = per_second(ran, result.wall_s) * 60;
+  j["monitor_polls"] = totals.monitor_polls;
+  j["leaderless_polls"] = totals.leaderless_polls;
   j["stopped"] = stop_name(result.stop);
   j["exit_code"] = campaign_exit_code(result);
   return j;
