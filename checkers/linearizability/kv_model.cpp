@@ -23,6 +23,19 @@ bool KvModel::step(const State& state, const Call& call, State& next) const {
   return false;
 }
 
+bool KvModel::may_reveal(const Call& read, const Call& write) const {
+  if (!read.output) return true;
+  switch (write.op) {
+    case KvOp::get:
+      return true;
+    case KvOp::put:
+      return read.output->starts_with(write.value);
+    case KvOp::append:
+      return read.output->find(write.value) != std::string::npos;
+  }
+  return true;
+}
+
 uint64_t KvModel::hash(const State& state) const { return detail::hash_bytes(state); }
 
 std::string KvModel::describe_state(const State& state) const { return detail::quote(state); }

@@ -26,6 +26,8 @@ struct KvModel {
   using State = std::string;  // the value of the partition's one key
   using Call = KvCall;
   static constexpr std::string_view kName = "kv";
+  // Puts and appends return nothing to check (model.h, law 7).
+  static constexpr bool kWritesAlwaysLegal = true;
 
   State initial_state() const { return {}; }
   bool step(const State& state, const Call& call, State& next) const;
@@ -37,6 +39,9 @@ struct KvModel {
   bool may_become_legal(const State& state, const Call& read) const {
     return !read.output || read.output->starts_with(state);
   }
+  // A get shows an append's value somewhere in its output, and a put's at its start, until the
+  // next put (model.h, law 8).
+  bool may_reveal(const Call& read, const Call& write) const;
   std::string describe_state(const State& state) const;
   std::string describe_call(const Call& call) const;
   // Memory a state holds, for the checker's memory bound (detail/state_table.h).

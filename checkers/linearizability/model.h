@@ -23,6 +23,26 @@
 //      legal (kv: appends only extend a value, so a get of "ab" is out of reach from "abc"). The
 //      checker then abandons a configuration as soon as a due read has become unreachable,
 //      instead of exploring every order of the operations that come before the read's return.
+//      A reset does not end that reasoning: the state it leaves is known without running what
+//      precedes it, so a read that neither the current state nor any reset called before the
+//      read's return can lead to is unreachable too (kv: a pending put of "x" cannot explain a
+//      get of "ab"). Without `is_reset`, every call counts as a reset of unknown outcome.
+//   7. Optional, with law 6: `static constexpr bool kWritesAlwaysLegal = true;` says every call
+//      that is not read-only is legal in every state: only reads can reject a state. A state from
+//      which no completed read still to be placed can be reached without a reset is then dead:
+//      no read can follow it before a reset, every other call is legal from it, and the next
+//      reset forgets it, so all dead states have the same future. The checker's memo counts them
+//      as one state, and the orders in which unobserved writes (appends that the next put
+//      overwrites, appends of unknown outcome that never took effect) could be placed, which make
+//      as many distinct and equally useless states, collapse into one configuration.
+//   8. Optional, with laws 6 and 7: `model.may_reveal(read, write)` may return false only if the
+//      read-only `read` is illegal in every state that `write` leaves and in every state that
+//      steps without resets take on from there (kv: a get whose output does not contain an
+//      appended value cannot follow the append before the next put). A write of unknown outcome
+//      that no completed read can reveal may as well never have taken effect: wherever a
+//      linearization places it, no read comes between it and the next reset, every write there is
+//      legal without it (law 7), and the reset forgets it. The checker leaves such writes out, as
+//      it does reads of unknown outcome, instead of trying every subset of them.
 //
 // Adding a model: write a struct with a `State` (copyable, equality-comparable), a `Call` (input
 // plus optional output), and the six members the concept lists; add its JSON codec to
@@ -67,24 +87,65 @@ bool is_read_only(const M& model, const typename M::Call& call) {
   }
 }
 
+// Whether the model says which calls reset the state (law 6); if not, is_reset() is true for
+// every call and the state a "reset" leaves must not be taken as independent of the state before.
+template <Model M>
+inline constexpr bool kKnowsResets = requires(const M& model, const typename M::Call& call) {
+  { model.is_reset(call) } -> std::same_as<bool>;
+};
+
 template <Model M>
 bool is_reset(const M& model, const typename M::Call& call) {
-  if constexpr (requires {
-                  { model.is_reset(call) } -> std::same_as<bool>;
-                }) {
+  if constexpr (kKnowsResets<M>) {
     return model.is_reset(call);
   } else {
     return true;  // without the hook, assume any call may reset: never prune
   }
 }
 
+// Whether the model can say that a read is out of reach (law 6); if not, the checker never asks.
+template <Model M>
+inline constexpr bool kJudgesReach = requires(const M& model, const typename M::State& state,
+                                              const typename M::Call& read) {
+  { model.may_become_legal(state, read) } -> std::same_as<bool>;
+};
+
+// Law 7, for models that opt in.
+template <Model M>
+inline constexpr bool kWritesAlwaysLegal = [] {
+  if constexpr (requires { M::kWritesAlwaysLegal; }) {
+    return bool{M::kWritesAlwaysLegal};
+  } else {
+    return false;
+  }
+}();
+
 template <Model M>
 bool may_become_legal(const M& model, const typename M::State& state,
                       const typename M::Call& read) {
-  if constexpr (requires {
-                  { model.may_become_legal(state, read) } -> std::same_as<bool>;
-                }) {
+  if constexpr (kJudgesReach<M>) {
     return model.may_become_legal(state, read);
+  } else {
+    return true;
+  }
+}
+
+// Law 8, for models that opt in; it needs laws 6 and 7 as well.
+template <Model M>
+inline constexpr bool kJudgesReveal = [] {
+  if constexpr (requires(const M& model, const typename M::Call& call) {
+                  { model.may_reveal(call, call) } -> std::same_as<bool>;
+                }) {
+    return kKnowsResets<M> && kWritesAlwaysLegal<M>;
+  } else {
+    return false;
+  }
+}();
+
+template <Model M>
+bool may_reveal(const M& model, const typename M::Call& read, const typename M::Call& write) {
+  if constexpr (kJudgesReveal<M>) {
+    return model.may_reveal(read, write);
   } else {
     return true;
   }

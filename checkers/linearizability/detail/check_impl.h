@@ -12,6 +12,23 @@
 #include "checkers/linearizability/detail/search.h"
 
 namespace checkers::linearizability {
+namespace detail {
+
+// Whether the search needs an operation of unknown outcome. A read changed nothing and returned
+// nothing anyone saw (model.h, law 5). A write matters only if a completed read that real time
+// lets follow it could reveal it (law 8); otherwise it may as well never have taken effect.
+// `reads` are the partition's completed read-only operations.
+template <Model M>
+bool pending_may_matter(const M& model, const Operation<M>& pending,
+                        const std::vector<const Operation<M>*>& reads) {
+  if (is_read_only(model, pending.call)) return false;
+  if constexpr (!kJudgesReveal<M>) return true;
+  return std::any_of(reads.begin(), reads.end(), [&](const Operation<M>* read) {
+    return *read->return_ns >= pending.call_ns && may_reveal(model, read->call, pending.call);
+  });
+}
+
+}  // namespace detail
 
 template <Model M>
 CheckResult check(const History<M>& history, const CheckOptions& options) {
@@ -31,13 +48,22 @@ CheckResult check(const History<M>& history, const CheckOptions& options) {
     std::stable_sort(indices.begin(), indices.end(), [&history](uint32_t a, uint32_t b) {
       return history.operations[a].call_ns < history.operations[b].call_ns;
     });
-    // A read-only operation of unknown outcome changed nothing and returned nothing anyone saw:
-    // the search leaves it out (model.h, law 5). The report still lists it.
+    // The search leaves out the operations of unknown outcome it does not need; the report
+    // still lists them.
+    std::vector<const Operation<M>*> reads;
+    for (const uint32_t index : indices) {
+      const Operation<M>& operation = history.operations[index];
+      if (operation.return_ns && is_read_only(history.model, operation.call)) {
+        reads.push_back(&operation);
+      }
+    }
     std::vector<const Operation<M>*> operations;
     std::vector<uint32_t> searched;
     for (const uint32_t index : indices) {
       const Operation<M>& operation = history.operations[index];
-      if (!operation.return_ns && is_read_only(history.model, operation.call)) continue;
+      if (!operation.return_ns && !detail::pending_may_matter(history.model, operation, reads)) {
+        continue;
+      }
       operations.push_back(&operation);
       searched.push_back(index);
     }

@@ -12,15 +12,23 @@
 // partition is linearizable: operations of unknown outcome that remain never took effect. When
 // there is nothing left to take back it is not.
 //
-// Three refinements keep the search small; none changes a verdict:
+// Four refinements keep the search small; none changes a verdict:
 //   - Candidates are tried in order of their return, earliest first (unknown outcomes last): an
 //     operation usually takes effect shortly before it returns, so this order finds a linearizable
 //     history's linearization with little backtracking.
 //   - Read-only operations (model.h, law 5) that fit the current state are placed at once and
 //     without alternatives: if the configuration has a linearization, it has one that starts with
 //     such a read. So when the subtree under a forced read fails, its parent fails too.
-//   - The search backs out as soon as a read that must come before any reset has become
-//     unreachable (model.h, law 6), instead of exploring every order of what precedes its return.
+//   - The search backs out as soon as a completed read has become unreachable (model.h, law 6):
+//     neither the current state nor the state left by any reset that may still come before the
+//     read can lead to it. This looks past resets, and must: a put of unknown outcome is never
+//     placed if it never took effect, so its call stays in the list to the end, and a scan that
+//     stopped at it would prune nothing after it. Orders of appends of unknown outcome then all
+//     make distinct states, and refuting one wrong choice can take more configurations than fit
+//     in memory.
+//   - For a model whose writes are always legal (model.h, law 7), the memo counts every dead
+//     state (no completed read still to be placed can reach it without a reset) as one, so that
+//     the orders of writes nobody observed before the next reset are explored once, not once each.
 #pragma once
 
 #include <algorithm>
@@ -59,7 +67,14 @@ class Search {
   };
   using Snapshot = std::vector<Step>;  // a partial linearization
   static constexpr uint32_t kNone = UINT32_MAX;
+  // The memo's one id for every dead state; the state table runs out of memory long before it
+  // could hand out this id (or kIllegal).
+  static constexpr uint32_t kDead = StateTable<M>::kIllegal - 1;
   static constexpr uint32_t kBudgetSteps = 1024;  // steps between budget checks
+  // Distinct states left by resets that a reachability scan looks past. It bounds the work per
+  // configuration (every read past the resets is judged against each of their states); a scan
+  // that reaches the bound ends without pruning, which costs search, never exactness.
+  static constexpr uint32_t kResetsScanned = 8;
 
   // Runs the search; `steps_charged` says how many of its steps it charged to the budget.
   Verdict search(uint64_t& steps_charged);
@@ -69,18 +84,29 @@ class Search {
   void unlink(uint32_t event);
   void relink(uint32_t event);
   bool place(uint32_t op, uint32_t state_next, bool forced, Memo::Insert& outcome);
+  // The state id the memo records for the configuration that placing `op` leads to: kDead if its
+  // state `state_next` is dead (law 7), else `state_next`.
+  uint32_t memo_state(uint32_t op, uint32_t state_next) const;
   // Takes back the last placed operation; returns it.
   Placed take_back();
   // A read-only candidate that fits the current state, or kNone.
   uint32_t forced_read();
   // True when some completed read is out of reach from the current state (law 6).
-  bool read_unreachable() const;
+  bool read_unreachable();
+  // Law 6 over one configuration's unplaced events, fed in time order after reach_begin(), from
+  // the configuration's state `state`. reach_call() takes a call and returns false when the scan
+  // must end there: a reset whose successor is not known, or more than kResetsScanned distinct
+  // ones. reach_lost() takes a completed read-only operation whose return is next and says
+  // whether it is out of reach both of `state` and of every state the resets seen so far leave.
+  void reach_begin() { reach_states_.clear(); }
+  bool reach_call(uint32_t op, uint32_t state);
+  bool reach_lost(uint32_t op, uint32_t state) const;
   // The candidate, not read-only, of smallest rank above `rank_after` (-1: the first), or kNone.
   uint32_t next_candidate(int64_t rank_after) const;
   void remember_if_longest();
   Snapshot current_snapshot() const;
   Linearization describe(const Snapshot& snapshot) const;
-  std::vector<uint32_t> unplaced_after(const Snapshot& snapshot) const;
+  std::vector<uint32_t> unplaced_after(const Snapshot& snapshot);
   bool completed(uint32_t op) const { return operations_[op]->return_ns.has_value(); }
 
   const M& model_;
@@ -97,7 +123,8 @@ class Search {
   std::vector<bool> read_only_;    // per operation (model.h, law 5)
   std::vector<uint32_t> rank_;     // per operation: its position in the order candidates are tried
   std::vector<bool> reset_;        // per operation (model.h, law 6)
-  std::vector<uint64_t> linearized_;  // bitset over operations
+  std::vector<uint64_t> linearized_;    // bitset over operations
+  std::vector<uint32_t> reach_states_;  // reach_*(): the state ids the resets seen so far leave
   uint64_t set_hash_ = 0;
   uint32_t state_ = 0;
   uint32_t completed_remaining_ = 0;
@@ -200,7 +227,8 @@ bool Search<M>::place(uint32_t op, uint32_t state_next, bool forced, Memo::Inser
   const uint64_t bit = uint64_t{1} << (op % 64);
   linearized_[op / 64] |= bit;
   const uint64_t set_hash = set_hash_ ^ zobrist_[op];
-  outcome = memo_.insert(set_hash ^ mix64(state_next), linearized_.data(), state_next);
+  const uint32_t memo_id = memo_state(op, state_next);
+  outcome = memo_.insert(set_hash ^ mix64(memo_id), linearized_.data(), memo_id);
   if (outcome != Memo::Insert::inserted) {
     linearized_[op / 64] &= ~bit;
     return false;
@@ -211,6 +239,23 @@ bool Search<M>::place(uint32_t op, uint32_t state_next, bool forced, Memo::Inser
   lift(op);
   if (completed(op)) --completed_remaining_;
   return true;
+}
+
+// Two configurations with the same linearized set and dead states have the same future: until a
+// reset no read can be placed (law 6), every write can (law 7) and leaves a dead state again,
+// and the reset's successor does not depend on the state. The walk ends at the first read the
+// state may still reach, which in a search that is going well is the next read due.
+template <Model M>
+uint32_t Search<M>::memo_state(uint32_t op, uint32_t state_next) const {
+  if constexpr (!kJudgesReach<M> || !kWritesAlwaysLegal<M>) return state_next;
+  for (uint32_t event = next_[head_]; event != kNone; event = next_[event]) {
+    const uint32_t read = event / 2;
+    if ((event & 1) == 0 || read == op || !read_only_[read] || !completed(read)) continue;
+    if (may_become_legal(model_, states_.state(state_next), operations_[read]->call)) {
+      return state_next;
+    }
+  }
+  return kDead;
 }
 
 template <Model M>
@@ -234,27 +279,53 @@ uint32_t Search<M>::forced_read() {
   return kNone;
 }
 
-// Walks the events in time order up to the first call of a reset: every completed read whose
-// return comes before it must be placed before any reset, so if the model says the read is out
-// of reach of the current state without one, this configuration cannot be completed. The walk is
-// bounded: the nearest reads are the ones a wrong order breaks first.
+// Walks the unplaced events in time order. A completed read must be placed before its return,
+// and after the last reset placed before it, which (real time) was called before the read
+// returned. So if the model says the read is out of reach without a reset both from the current
+// state and from the states the unplaced resets called before its return leave, this
+// configuration cannot be completed. The walk is unbounded in events on purpose: a bound cut off
+// histories of many appends to one key whose only read returns far ahead, leaving the search to
+// exhaust its memory (TestUnreliableOneKey4A). It is bounded in resets (kResetsScanned).
 template <Model M>
-bool Search<M>::read_unreachable() const {
-  // Unbounded on purpose: the scan ends at the first call of an operation that may reset the
-  // state, and a bound cut off histories of many appends to one key whose only read returns far
-  // ahead, leaving the search to exhaust its memory (TestUnreliableOneKey4A).
+bool Search<M>::read_unreachable() {
+  if constexpr (!kJudgesReach<M>) return false;
+  reach_begin();
   for (uint32_t event = next_[head_]; event != kNone; event = next_[event]) {
     const uint32_t op = event / 2;
     if ((event & 1) == 0) {
-      if (reset_[op]) return false;
+      if (!reach_call(op, state_)) return false;
       continue;
     }
-    if (read_only_[op] && completed(op) &&
-        !may_become_legal(model_, states_.state(state_), operations_[op]->call)) {
-      return true;
-    }
+    if (read_only_[op] && completed(op) && reach_lost(op, state_)) return true;
   }
   return false;
+}
+
+template <Model M>
+bool Search<M>::reach_call(uint32_t op, uint32_t state) {
+  if (!reset_[op]) return true;
+  if constexpr (!kKnowsResets<M>) return false;
+  // The successor of a reset does not depend on the state before it (law 6), so stepping it from
+  // this configuration's state gives the state it leaves wherever it is placed. Should the model
+  // reject it here, it might accept it elsewhere: end the scan rather than guess.
+  const uint32_t after = states_.transition(state, op);
+  if (after == StateTable<M>::kIllegal) return false;
+  if (after == state) return true;
+  if (std::find(reach_states_.begin(), reach_states_.end(), after) != reach_states_.end()) {
+    return true;
+  }
+  if (reach_states_.size() == kResetsScanned) return false;
+  reach_states_.push_back(after);
+  return true;
+}
+
+template <Model M>
+bool Search<M>::reach_lost(uint32_t op, uint32_t state) const {
+  const auto& read = operations_[op]->call;
+  if (may_become_legal(model_, states_.state(state), read)) return false;
+  return std::none_of(reach_states_.begin(), reach_states_.end(), [&](uint32_t after) {
+    return may_become_legal(model_, states_.state(after), read);
+  });
 }
 
 template <Model M>
@@ -359,13 +430,15 @@ Linearization Search<M>::describe(const Snapshot& snapshot) const {
 
 // The operations that cannot follow a partial linearization: those due next (called no later than
 // the earliest return among the completed ones not yet placed) that the model rejects from the
-// state it ends in, the one with that earliest return first; then the reads that the state can
-// no longer reach before a reset (law 6), which is how the search may have abandoned it.
+// state it ends in, the one with that earliest return first; then the reads that neither that
+// state nor a reset can reach (law 6), which is how the search may have abandoned it.
 template <Model M>
-std::vector<uint32_t> Search<M>::unplaced_after(const Snapshot& snapshot) const {
+std::vector<uint32_t> Search<M>::unplaced_after(const Snapshot& snapshot) {
   std::vector<bool> placed(size_, false);
   for (const Step& step : snapshot) placed[step.op] = true;
-  const auto& state = states_.state(snapshot.empty() ? 0 : snapshot.back().state_after);
+  const uint32_t state_id = snapshot.empty() ? 0 : snapshot.back().state_after;
+  // A copy: the reachability scan may intern states, which moves the table's.
+  const typename M::State state = states_.state(state_id);
   typename M::State scratch{};
   std::vector<uint32_t> unplaced;
   auto add = [&](uint32_t op) {
@@ -374,12 +447,13 @@ std::vector<uint32_t> Search<M>::unplaced_after(const Snapshot& snapshot) const 
     }
   };
   bool before_due = true;
-  bool reset_seen = false;
+  bool reach_open = true;  // the reachability scan (law 6) has not ended
+  reach_begin();
   for (const uint32_t event : event_order_) {
     const uint32_t op = event / 2;
     if (placed[op]) continue;
     if ((event & 1) == 0) {
-      reset_seen = reset_seen || reset_[op];
+      reach_open = reach_open && reach_call(op, state_id);
       if (before_due && !model_.step(state, operations_[op]->call, scratch)) add(op);
       continue;
     }
@@ -389,9 +463,7 @@ std::vector<uint32_t> Search<M>::unplaced_after(const Snapshot& snapshot) const 
       const auto due = std::find(unplaced.begin(), unplaced.end(), indices_[op]);
       if (due != unplaced.end()) std::rotate(unplaced.begin(), due, due + 1);
     }
-    if (!reset_seen && read_only_[op] && !may_become_legal(model_, state, operations_[op]->call)) {
-      add(op);
-    }
+    if (reach_open && read_only_[op] && reach_lost(op, state_id)) add(op);
   }
   return unplaced;
 }
