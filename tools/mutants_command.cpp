@@ -2,11 +2,11 @@
 // the fuzzer finds each one: per mutant, seeds run until the first failure, its kind and
 // property, and the wall time to detection; plus the reference over the same seed budget, which
 // must not fail. A mutant that fails no run may still be detected by availability: compared seed
-// by seed with the reference, it leaves the cluster without a leader more often (a sign test,
-// compare_availability below). With --shrink, each first failure is shrunk (scenarios/shrink.h)
-// within a small budget and the table adds its size: fault events and client operations, before and
-// after. With --lab, each mutant also runs the course-style lab suite once (`raftsim lab --mutant
-// NAME
+// by seed with the reference, it leaves the cluster without a leader more often (a signed-rank
+// test, compare_availability below). With --shrink, each first failure is shrunk
+// (scenarios/shrink.h) within a small budget and the table adds its size: fault events and client
+// operations, before and after. With --lab, each mutant also runs the course-style lab suite once
+// (`raftsim lab --mutant NAME
 // --seeds 1 --json`, a child process of this same program) and the table names the lab tests that
 // fail (a lab test running past 3 wall seconds counts as failed: the reference runs each in
 // milliseconds): the course's suite and the fuzzer, side by side.
@@ -23,7 +23,6 @@
 #include <array>
 #include <atomic>
 #include <climits>
-#include <cmath>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -35,6 +34,7 @@
 #include "sim/stopwatch.h"
 #include "tools/command.h"
 #include "tools/run_support.h"
+#include "tools/signed_rank.h"
 
 namespace raftsim::cli {
 namespace {
@@ -78,27 +78,19 @@ struct Detection {
 
 // A mutant that fails no run is still caught when it leaves the cluster without a leader more
 // often than the reference under the very same faults (the nemesis draws the timeline from its own
-// stream, so seed k brings both the same faults): a one-sided sign test over the paired seeds.
+// stream, so seed k brings both the same faults): a one-sided Wilcoxon signed-rank test over the
+// paired seeds (tools/signed_rank.h).
 constexpr double kAvailabilityAlpha = 0.001;
-
-// P(X >= k) for X ~ Binomial(n, 1/2), summed in log space (n may be large).
-double sign_test_p(uint64_t k, uint64_t n) {
-  double p = 0;
-  for (uint64_t i = k; i <= n; ++i) {
-    const auto [ni, ii] = std::pair{static_cast<double>(n), static_cast<double>(i)};
-    p += std::exp(std::lgamma(ni + 1) - std::lgamma(ii + 1) - std::lgamma(ni - ii + 1) -
-                  ni * std::log(2.0));
-  }
-  return std::min(1.0, p);
-}
 
 void compare_availability(Detection& d, const Detection& reference) {
   const size_t n = std::min(d.leaderless.size(), reference.leaderless.size());
+  std::vector<double> differences;
   for (size_t i = 0; i < n; ++i) {
-    if (d.leaderless[i] > reference.leaderless[i]) ++d.worse;
-    if (d.leaderless[i] < reference.leaderless[i]) ++d.better;
+    differences.push_back(d.leaderless[i] - reference.leaderless[i]);
+    if (differences.back() > 0) ++d.worse;
+    if (differences.back() < 0) ++d.better;
   }
-  d.p_value = sign_test_p(d.worse, d.worse + d.better);
+  d.p_value = signed_rank_p(differences);
   if (d.p_value > kAvailabilityAlpha) return;
   d.detected = true;
   d.first_seed = n;
@@ -248,8 +240,8 @@ std::string catalogue_markdown(const std::vector<Detection>& results, const Muta
       "the whole budget){}. The reference must pass the whole budget. A mutant that fails no "
       "run is compared with the reference seed by seed (seed k brings both the same faults): it "
       "is detected by availability when its runs spend more monitor polls without a "
-      "majority-backed leader than the reference's in so many seeds that a one-sided sign test "
-      "gives p <= 0.001; its row then shows the seeds compared.\n\n"
+      "majority-backed leader than the reference's, seed by seed, by so much that a one-sided "
+      "Wilcoxon signed-rank test gives p <= 0.001; its row then shows the seeds compared.\n\n"
       "| mutant | detected | seeds to first failure | kind | property | wall ms | fault events "
       "| operations | lab tests failed (default seed) |\n"
       "|---|---|---|---|---|---|---|---|---|\n",
