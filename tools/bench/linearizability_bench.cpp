@@ -127,22 +127,11 @@ struct Corpus {
   lin::Verdict expected;
 };
 
-Corpus<lin::KvModel> kv_corpus(bool illegal) {
-  Corpus<lin::KvModel> corpus{
-      {}, illegal ? "kv illegal" : "kv ok", illegal ? lin::Verdict::illegal : lin::Verdict::ok};
-  for (uint64_t seed = 1; seed <= kKvSeeds; ++seed) {
-    auto history = lin::testing::random_kv_history(seed, kv_shape());
-    corpus.histories.push_back(illegal ? with_stale_read(history, seed) : history);
-  }
-  return corpus;
-}
-
-Corpus<lin::KvModel> kv_pending_corpus(bool illegal) {
-  Corpus<lin::KvModel> corpus{{},
-                              illegal ? "kv pending illegal" : "kv pending ok",
-                              illegal ? lin::Verdict::illegal : lin::Verdict::ok};
-  for (uint64_t seed = 1; seed <= kPendingSeeds; ++seed) {
-    auto history = lin::testing::random_kv_history(seed, kv_pending_shape());
+// `seeds` random kv histories of `shape`, each given a stale read when `illegal`.
+Corpus<lin::KvModel> kv_corpus(const Shape& shape, uint64_t seeds, const char* name, bool illegal) {
+  Corpus<lin::KvModel> corpus{{}, name, illegal ? lin::Verdict::illegal : lin::Verdict::ok};
+  for (uint64_t seed = 1; seed <= seeds; ++seed) {
+    auto history = lin::testing::random_kv_history(seed, shape);
     corpus.histories.push_back(illegal ? with_stale_read(history, seed) : history);
   }
   return corpus;
@@ -171,19 +160,20 @@ const Corpus<M>& verified(const Corpus<M>& corpus) {
 }
 
 const Corpus<lin::KvModel>& kv_ok() {
-  static const auto corpus = kv_corpus(false);
+  static const auto corpus = kv_corpus(kv_shape(), kKvSeeds, "kv ok", false);
   return verified(corpus);
 }
 const Corpus<lin::KvModel>& kv_illegal() {
-  static const auto corpus = kv_corpus(true);
+  static const auto corpus = kv_corpus(kv_shape(), kKvSeeds, "kv illegal", true);
   return corpus;
 }
 const Corpus<lin::KvModel>& kv_pending_ok() {
-  static const auto corpus = kv_pending_corpus(false);
+  static const auto corpus = kv_corpus(kv_pending_shape(), kPendingSeeds, "kv pending ok", false);
   return verified(corpus);
 }
 const Corpus<lin::KvModel>& kv_pending_illegal() {
-  static const auto corpus = kv_pending_corpus(true);
+  static const auto corpus =
+      kv_corpus(kv_pending_shape(), kPendingSeeds, "kv pending illegal", true);
   return corpus;
 }
 const Corpus<lin::RegisterModel>& register_ok() {
