@@ -66,18 +66,16 @@ void Workload::client_loop(int index) {
   }
   // Idle until the faulty phase ends (an ops_max run may finish its operations early).
   while (!stopped_) sim::sleep_for(sim::Duration::milliseconds(10));
-  if (probe_deadline_) run_probe(index);
+  if (probe_deadline_) run_probe(index, clerk);
   clients_[static_cast<size_t>(index)].done = true;
 }
 
-void Workload::run_probe(int index) {
+void Workload::run_probe(int index, kv::Clerk& clerk) {
   Client& client = clients_[static_cast<size_t>(index)];
   const sim::Instant now = world_.now();
   if (now >= *probe_deadline_) return;
-  kv::ClerkOptions options;
-  options.op_timeout = *probe_deadline_ - now;
-  kv::Clerk probe(server_ends(scenario_.cluster.nodes), options, &recorder_);
-  client.probe_ok = issue(index, probe, kv::OpKind::get, "k0", "");
+  clerk.set_op_timeout(*probe_deadline_ - now);
+  client.probe_ok = issue(index, clerk, kv::OpKind::get, "k0", "");
 }
 
 void Workload::note(int index, std::string text) {

@@ -5,7 +5,9 @@
 // Contract. Each client draws from its own stream ("workload/c<i>"), so its choices do not shift
 // when faults change. stop() ends the faulty phase: no client starts a new operation; with a
 // probe deadline, each client then completes one more operation (a get) after finishing its
-// last one, and finish() reports whether all did so by the deadline (the liveness phase).
+// last one, and finish() reports whether all did so by the deadline (the liveness phase). The
+// probe runs on the client's own clerk, as its next operation would: it goes first to the server
+// that last answered that client as leader.
 // ops_max bounds the operations started by all clients together. Every call and return is noted
 // in the trace on the client's process, topic "client", id = the client's operation number
 // (1, 2, ...), text "c<i> call <op> <key> [<value>]" then "c<i> return <op> <key> <outcome>",
@@ -40,7 +42,7 @@ class Workload {
     uint64_t operations = 0;  // operations issued, the probe included
   };
   void client_loop(int index);
-  void run_probe(int index);
+  void run_probe(int index, kv::Clerk& clerk);
   // Runs one operation on `clerk`, noting its call and return; true when it completed.
   bool issue(int index, kv::Clerk& clerk, kv::OpKind kind, const std::string& key,
              const std::string& value);

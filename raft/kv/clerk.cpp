@@ -1,5 +1,7 @@
 #include "raft/kv/clerk.h"
 
+#include <algorithm>
+
 #include "sim/assert.h"
 #include "sim/runtime.h"
 
@@ -11,8 +13,14 @@ Clerk::Clerk(std::vector<std::shared_ptr<raft::PeerEnd>> servers, ClerkOptions o
   RAFTSIM_ASSERT(!servers_.empty());
   RAFTSIM_ASSERT(options_.op_timeout > sim::Duration::zero());
   RAFTSIM_ASSERT(options_.retry_pause > sim::Duration::zero());
+  RAFTSIM_ASSERT(options_.silent_passes_max >= 1);
   client_id_ = sim::rng().next() >> 2;
   if (recorder_ != nullptr) history_client_ = recorder_->add_client();
+}
+
+void Clerk::set_op_timeout(sim::Duration op_timeout) {
+  RAFTSIM_ASSERT(op_timeout > sim::Duration::zero());
+  options_.op_timeout = op_timeout;
 }
 
 std::optional<std::string> Clerk::get(const std::string& key) { return run(OpKind::get, key, {}); }
@@ -32,12 +40,21 @@ std::optional<std::string> Clerk::run(OpKind kind, const std::string& key,
   std::optional<size_t> op;
   if (recorder_ != nullptr) op = recorder_->call(history_client_, called.ns(), kind, key, value);
   const bool bounded = options_.op_timeout != sim::Duration::max();
+  const size_t n = servers_.size();
+  std::vector<bool> refused(n, false);  // refused this operation since the clerk last started over
+  int silent_passes = 0;                // passes in a row in which every call was lost
   for (;;) {
-    for (size_t tried = 0; tried < servers_.size(); ++tried) {
+    bool refusal = false;  // some server refused in this pass
+    bool running = false;  // some server asked in this pass did not refuse: its call was lost
+    const size_t first = leader_.value_or(next_);
+    for (size_t k = 0; k < n; ++k) {
+      const size_t server = (first + k) % n;
+      if (refused[server]) continue;
       if (bounded && sim::now() - called >= options_.op_timeout) return std::nullopt;
       std::string output;
-      const std::optional<Err> err = attempt(leader_, kind, key, value, seq, &output);
+      const std::optional<Err> err = attempt(server, kind, key, value, seq, &output);
       if (err == Err::ok) {
+        leader_ = server;
         if (op.has_value()) {
           std::optional<std::string> recorded;
           if (kind == OpKind::get) recorded = output;
@@ -45,9 +62,21 @@ std::optional<std::string> Clerk::run(OpKind kind, const std::string& key,
         }
         return output;
       }
-      leader_ = (leader_ + 1) % servers_.size();
+      next_ = (server + 1) % n;
+      if (err.has_value()) {
+        refused[server] = true;
+        refusal = true;
+        if (leader_ == server) leader_.reset();
+      } else {
+        running = true;
+      }
     }
-    sim::sleep_for(options_.retry_pause);
+    silent_passes = refusal ? 0 : silent_passes + 1;
+    if (!running || silent_passes >= options_.silent_passes_max) {
+      std::fill(refused.begin(), refused.end(), false);
+      silent_passes = 0;
+      sim::sleep_for(options_.retry_pause);
+    }
   }
 }
 
