@@ -7,21 +7,10 @@
 #include "scenarios/library.h"
 #include "scenarios/load.h"
 #include "scenarios/runner.h"
-
-namespace {
+#include "tests/scenarios/short_scenario.h"
 
 using namespace sim::literals;
-
-scenarios::Scenario short_scenario() {
-  const scenarios::LoadResult loaded = scenarios::load_scenario(R"({
-    "format": "raftsim-scenario/1", "name": "short", "duration_ms": 2000,
-    "cluster": {"nodes": 3}, "workload": {"clients": 2, "keys": 3}})",
-                                                                "test");
-  REQUIRE(loaded.ok());
-  return loaded.scenario();
-}
-
-}  // namespace
+using scenarios_test::short_scenario;
 
 TEST_CASE("liveness: the probe is each client's next operation, on its own clerk") {
   const scenarios::RunResult result = scenarios::run(short_scenario(), 4);

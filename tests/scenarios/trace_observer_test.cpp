@@ -6,19 +6,9 @@
 
 #include "scenarios/load.h"
 #include "scenarios/runner.h"
+#include "tests/scenarios/short_scenario.h"
 
-namespace {
-
-scenarios::Scenario short_scenario() {
-  const scenarios::LoadResult loaded = scenarios::load_scenario(R"({
-    "format": "raftsim-scenario/1", "name": "short", "duration_ms": 2000,
-    "cluster": {"nodes": 3}, "workload": {"clients": 2, "keys": 3}})",
-                                                                "test");
-  REQUIRE(loaded.ok());
-  return loaded.scenario();
-}
-
-}  // namespace
+using scenarios_test::short_scenario;
 
 TEST_CASE("trace observer: protocol and client notes are in the trace, deterministically") {
   scenarios::RunOptions options;
