@@ -7,14 +7,8 @@
 #include "checkers/linearizability/detail/quote.h"
 
 namespace checkers::linearizability {
-namespace {
 
-constexpr int kColumnPx = 46;  // one distinct event time
-constexpr int kRowPx = 26;     // one row of a client's lane
-constexpr int kRulerPx = 22;
-constexpr int kTickGapPx = 120;  // at least this much between time labels on the ruler
-
-std::string escape(std::string_view text) {
+std::string escape_markup(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {
@@ -40,6 +34,13 @@ std::string escape(std::string_view text) {
   }
   return out;
 }
+
+namespace {
+
+constexpr int kColumnPx = 46;  // one distinct event time
+constexpr int kRowPx = 26;     // one row of a client's lane
+constexpr int kRulerPx = 22;
+constexpr int kTickGapPx = 120;  // at least this much between time labels on the ruler
 
 // A time for the ruler, in the largest unit that keeps three significant decimals.
 std::string format_ns(int64_t ns) {
@@ -149,17 +150,18 @@ void render_bar(std::string& out, const PictureInput& input, uint32_t index, con
   out += "<div class=\"" + classes + "\" data-op=\"" + std::to_string(index) + "\" data-client=\"" +
          std::to_string(bar.client) + "\" data-call=\"" + std::to_string(bar.call_ns) + "\"";
   if (bar.return_ns) out += " data-return=\"" + std::to_string(*bar.return_ns) + "\"";
-  out += " data-label=\"" + escape(bar.label) + "\"";
+  out += " data-label=\"" + escape_markup(bar.label) + "\"";
   if (role.order > 0) {
     out += " data-order=\"" + std::to_string(role.order) + "\" data-of=\"" +
-           std::to_string(linearized_count) + "\" data-state=\"" + escape(*role.state_after) + "\"";
+           std::to_string(linearized_count) + "\" data-state=\"" +
+           escape_markup(*role.state_after) + "\"";
   }
   out += " style=\"left:" + std::to_string(left) + "px;top:" + std::to_string(top) +
          "px;width:" + std::to_string(layout.right_px(bar) - left) + "px\">";
   if (role.order > 0 && numbered) {
     out += "<span class=\"order\">" + std::to_string(role.order) + "</span>";
   }
-  out += escape(bar.label) + "</div>\n";
+  out += escape_markup(bar.label) + "</div>\n";
 }
 
 void render_ruler(std::string& out, const Layout& layout) {
@@ -168,7 +170,7 @@ void render_ruler(std::string& out, const Layout& layout) {
   for (size_t column = 0; column < layout.times.size(); column += every) {
     out += "<span class=\"tick\" style=\"left:" +
            std::to_string(static_cast<int>(column) * kColumnPx + kColumnPx / 2) + "px\">" +
-           escape(format_ns(layout.times[column])) + "</span>";
+           escape_markup(format_ns(layout.times[column])) + "</span>";
   }
   out += "</div>\n";
 }
@@ -206,9 +208,9 @@ void render_step(std::string& out, const PictureInput& input, uint32_t index,
                  const std::string* state_after, const char* classes) {
   const auto& bar = input.operations[index];
   out += "<li class=\"" + std::string(classes) + "\" data-op=\"" + std::to_string(index) +
-         "\"><code>" + escape(bar.label) + "</code> <span class=\"state\">client " +
+         "\"><code>" + escape_markup(bar.label) + "</code> <span class=\"state\">client " +
          std::to_string(bar.client);
-  if (state_after != nullptr) out += " &rarr; state " + escape(*state_after);
+  if (state_after != nullptr) out += " &rarr; state " + escape_markup(*state_after);
   out += "</span></li>\n";
 }
 
@@ -219,7 +221,7 @@ void render_explanation(std::string& out, const PictureInput& input,
   const Linearization& longest = partition.linearizations.front();
   out += "<div class=\"explain\"><div><h3>Longest partial linearization: " +
          std::to_string(longest.size()) + " of " + std::to_string(partition.operations.size()) +
-         " operations, from state " + escape(partition.initial_state) +
+         " operations, from state " + escape_markup(partition.initial_state) +
          "</h3>\n<ol class=\"linearization\">\n";
   for (const LinearizedStep& step : longest) {
     render_step(out, input, step.operation, &step.state_after, "step");
@@ -239,12 +241,12 @@ void render_explanation(std::string& out, const PictureInput& input,
 void render_partition(std::string& out, const PictureInput& input, const PartitionResult& partition,
                       bool open) {
   const std::string verdict(to_string(partition.verdict));
-  out += "<details class=\"partition " + verdict + "\" data-key=\"" + escape(partition.key) + "\"" +
-         (open ? " open" : "") + ">\n<summary><span class=\"verdict " + verdict + "\">" + verdict +
-         "</span> " + escape(partition_title(partition)) + "<span class=\"facts\">" +
-         std::to_string(partition.operations.size()) + " operations, " +
+  out += "<details class=\"partition " + verdict + "\" data-key=\"" + escape_markup(partition.key) +
+         "\"" + (open ? " open" : "") + ">\n<summary><span class=\"verdict " + verdict + "\">" +
+         verdict + "</span> " + escape_markup(partition_title(partition)) +
+         "<span class=\"facts\">" + std::to_string(partition.operations.size()) + " operations, " +
          std::to_string(partition.steps) + " search steps, initial state " +
-         escape(partition.initial_state) + "</span></summary>\n";
+         escape_markup(partition.initial_state) + "</span></summary>\n";
   render_chart(out, input, partition);
   render_explanation(out, input, partition);
   out += "</details>\n";
@@ -270,8 +272,8 @@ void render_history(std::string& out, const PictureInput& input) {
   char elapsed[32];
   std::snprintf(elapsed, sizeof elapsed, "%.3f", static_cast<double>(result.elapsed_ns) / 1e6);
   out += "<section class=\"history\" data-verdict=\"" + verdict + "\">\n<header><h2>" +
-         escape(input.title) + "</h2><span class=\"verdict " + verdict + "\">" + verdict +
-         "</span><span class=\"facts\">model " + escape(input.model) + ", " +
+         escape_markup(input.title) + "</h2><span class=\"verdict " + verdict + "\">" + verdict +
+         "</span><span class=\"facts\">model " + escape_markup(input.model) + ", " +
          std::to_string(input.operations.size()) + " operations, " +
          std::to_string(result.partitions.size()) + " partitions, checked in " + elapsed +
          " ms</span></header>\n";

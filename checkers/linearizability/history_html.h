@@ -10,12 +10,17 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "checkers/linearizability/history.h"
 #include "checkers/linearizability/result.h"
 
 namespace checkers::linearizability {
+
+// `text` with &, <, >, " and ' replaced by character references: safe as HTML or XML text and
+// as a quoted attribute value (the picture here, the fuzz campaign's JUnit report).
+std::string escape_markup(std::string_view text);
 
 // What the picture needs of one checked history, with operations already rendered to text.
 struct PictureInput {

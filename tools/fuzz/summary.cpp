@@ -5,6 +5,7 @@
 #include <array>
 #include <map>
 
+#include "checkers/linearizability/history_html.h"
 #include "tools/exit_codes.h"
 
 namespace raftsim::cli::fuzz {
@@ -87,32 +88,6 @@ std::string stop_text(const CampaignInfo& info, const CampaignResult& result) {
     default:
       return "";
   }
-}
-
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -220,7 +195,8 @@ nlohmann::ordered_json summary_json(const CampaignInfo& info, const CampaignResu
 
 std::string junit_xml(const CampaignInfo& info, const CampaignResult& result) {
   const Totals totals = totals_of(result);
-  const std::string suite = xml_escape("raftsim fuzz " + info.scenario);
+  const std::string suite =
+      checkers::linearizability::escape_markup("raftsim fuzz " + info.scenario);
   std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   xml += fmt::format("<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" time=\"{:.3f}\">\n",
                      suite, result.outcomes.size(), totals.failed, result.wall_s);
@@ -228,7 +204,8 @@ std::string junit_xml(const CampaignInfo& info, const CampaignResult& result) {
       "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" "
       "time=\"{:.3f}\">\n",
       suite, result.outcomes.size(), totals.failed, result.wall_s);
-  const std::string classname = xml_escape("raftsim.fuzz." + info.scenario);
+  const std::string classname =
+      checkers::linearizability::escape_markup("raftsim.fuzz." + info.scenario);
   for (const SeedOutcome& outcome : result.outcomes) {
     xml += fmt::format("    <testcase classname=\"{}\" name=\"seed {}\" time=\"{:.3f}\"", classname,
                        outcome.seed, outcome.wall_ms / 1000.0);
@@ -243,7 +220,8 @@ std::string junit_xml(const CampaignInfo& info, const CampaignResult& result) {
     if (!outcome.report_path.empty()) body += "raftsim replay " + outcome.report_path;
     xml +=
         fmt::format(">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>\n",
-                    outcome.kind(), xml_escape(message), xml_escape(body));
+                    outcome.kind(), checkers::linearizability::escape_markup(message),
+                    checkers::linearizability::escape_markup(body));
   }
   xml += "  </testsuite>\n</testsuites>\n";
   return xml;
