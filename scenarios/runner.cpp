@@ -91,6 +91,12 @@ class Run {
 
  private:
   void boot(int node);
+  // What one poll of every peer's state() found.
+  struct Poll {
+    std::optional<int> leader;  // the highest-term peer that believes it leads
+    bool backed = false;        // a majority of the cluster is up in the leader's term
+  };
+  Poll poll_peers();
   std::optional<int> find_leader();
   void monitor_loop();
   void nemesis_loop();
@@ -111,7 +117,6 @@ class Run {
   std::unique_ptr<sim::World> world_;
   std::unique_ptr<FaultInjector> injector_;
   std::unique_ptr<Workload> workload_;
-  bool leader_backed_ = false;  // as of the last find_leader()
   uint64_t monitor_polls_ = 0;
   uint64_t leaderless_polls_ = 0;
 };
@@ -188,10 +193,10 @@ void Run::boot(int node) {
   sim::keep(kv::Server::start(peer, apply, world_->persister(node), server_options));
 }
 
-// The highest-term peer that believes it leads. Also notes whether a majority of the cluster is
-// up in that leader's term (leader_backed_), the monitor's measure of availability.
-std::optional<int> Run::find_leader() {
-  std::optional<int> leader;
+// Polls every peer's state: the highest-term peer that believes it leads, and whether a majority
+// of the cluster is up in that leader's term (the monitor's measure of availability).
+Run::Poll Run::poll_peers() {
+  Poll poll;
   raft::Term best = 0;
   std::vector<raft::Term> terms;  // of the peers that are up
   for (size_t i = 0; i < peers_.size(); ++i) {
@@ -200,24 +205,25 @@ std::optional<int> Run::find_leader() {
     const raft::PeerState state = peer->state();
     safety_->on_state(static_cast<raft::NodeId>(i), state.term, state.is_leader);
     terms.push_back(state.term);
-    if (state.is_leader && (!leader || state.term > best)) {
-      leader = static_cast<int>(i);
+    if (state.is_leader && (!poll.leader || state.term > best)) {
+      poll.leader = static_cast<int>(i);
       best = state.term;
     }
   }
   const auto in_term = static_cast<size_t>(std::count(terms.begin(), terms.end(), best));
-  leader_backed_ = leader.has_value() && in_term >= peers_.size() / 2 + 1;
-  return leader;
+  poll.backed = poll.leader.has_value() && in_term >= peers_.size() / 2 + 1;
+  return poll;
 }
+
+std::optional<int> Run::find_leader() { return poll_peers().leader; }
 
 // Polls every peer's state, so Election Safety is checked even for implementations that report
 // no observer events, and counts the polls that find no leader backed by a majority in its term.
 void Run::monitor_loop() {
   for (;;) {
     sim::sleep_for(scenario_.cluster.heartbeat_interval);
-    find_leader();
     ++monitor_polls_;
-    if (!leader_backed_) ++leaderless_polls_;
+    if (!poll_peers().backed) ++leaderless_polls_;
   }
 }
 
