@@ -70,10 +70,6 @@ struct Detection {
   std::string lab_error;
   // Per seed run, the fraction of monitor polls without a majority-backed leader.
   std::vector<double> leaderless;
-  // Filled when detected by availability: seeds worse and better than the reference's same seed.
-  uint64_t worse = 0;
-  uint64_t better = 0;
-  double p_value = 1;
 };
 
 // A mutant that fails no run is still caught when it leaves the cluster without a leader more
@@ -85,18 +81,17 @@ constexpr double kAvailabilityAlpha = 0.001;
 void compare_availability(Detection& d, const Detection& reference) {
   const size_t n = std::min(d.leaderless.size(), reference.leaderless.size());
   std::vector<double> differences;
-  for (size_t i = 0; i < n; ++i) {
-    differences.push_back(d.leaderless[i] - reference.leaderless[i]);
-    if (differences.back() > 0) ++d.worse;
-    if (differences.back() < 0) ++d.better;
-  }
-  d.p_value = signed_rank_p(differences);
-  if (d.p_value > kAvailabilityAlpha) return;
+  for (size_t i = 0; i < n; ++i) differences.push_back(d.leaderless[i] - reference.leaderless[i]);
+  const double p = signed_rank_p(differences);
+  if (p > kAvailabilityAlpha) return;
+  const auto worse = std::count_if(differences.begin(), differences.end(),
+                                   [](double difference) { return difference > 0; });
+  const auto differing = std::count_if(differences.begin(), differences.end(),
+                                       [](double difference) { return difference != 0; });
   d.detected = true;
   d.first_seed = n;
   d.status = "availability";
-  d.property =
-      fmt::format("leaderless {} of {} seeds, p={:.1g}", d.worse, d.worse + d.better, d.p_value);
+  d.property = fmt::format("leaderless {} of {} seeds, p={:.1g}", worse, differing, p);
 }
 
 // Runs `raftsim lab --mutant NAME --seeds 1 --json` with this program and records which lab
