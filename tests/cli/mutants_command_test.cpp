@@ -52,3 +52,20 @@ TEST_CASE("mutants: three seeds cannot make an availability difference significa
   REQUIRE(quorum.size() >= 3);
   CHECK(quorum[1] == "yes");
 }
+
+TEST_CASE("mutants: a mutant's failure replayed with --mutant none passes on the clean code",
+          "[cli]") {
+  const ScratchDir dir("mutants-replay");
+  const Result failed =
+      dir.raftsim("run mutants --seed 1 --mutant no-prev-check --report failure.json");
+  INFO(failed.out << failed.err);
+  REQUIRE(failed.exit_code == 1);  // safety
+  const Result clean = dir.raftsim("replay failure.json --mutant none");
+  INFO(clean.out << clean.err);
+  CHECK(clean.exit_code == 0);
+  CHECK(clean.out.find("with other code (the report ran impl reference mutant no-prev-check): "
+                       "safety then, ok now") != std::string::npos);
+  const Result again = dir.raftsim("replay failure.json");
+  CHECK(again.exit_code == 1);
+  CHECK(again.out.find("failure reproduced, fingerprint identical") != std::string::npos);
+}
