@@ -34,6 +34,10 @@ void Disk::write_all(std::vector<std::pair<std::string, Bytes>> files) {
   ++writes_;
 }
 
+void Disk::note_save_written() {
+  if (world_.hooks().on_save_written) world_.hooks().on_save_written(node_);
+}
+
 void Disk::fsync() {
   wait(options_.fsync_latency_min, options_.fsync_latency_tail_mean, options_.fsync_latency_max,
        "disk fsync");

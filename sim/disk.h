@@ -42,6 +42,9 @@ class Disk {
   // Replaces several files at once: readers see all of them change together, after the latency.
   void write_all(std::vector<std::pair<std::string, Bytes>> files);
   void fsync();
+  // Tells the world's on_save_written hook (sim/fault_hooks.h) that a save of this node has
+  // written its files and is about to fsync them.
+  void note_save_written();
 
   // The file's current contents (buffered or durable), or nullptr if it was never written.
   const Bytes* read(const std::string& file) const;

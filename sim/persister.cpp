@@ -13,6 +13,7 @@ void Persister::save(Bytes raft_state, Bytes snapshot) {
   files.emplace_back(kStateFile, std::move(raft_state));
   files.emplace_back(kSnapshotFile, std::move(snapshot));
   disk_->write_all(std::move(files));
+  disk_->note_save_written();
   disk_->fsync();
 }
 

@@ -84,9 +84,23 @@ void Endpoint::serve(NodeId from, uint64_t call_id, std::string method, Bytes ar
   RawHandler handler = it->second;    // a copy: the handler may be replaced while it runs
   std::optional<Bytes> reply = handler(args);
   if (!reply.has_value()) return;
+  ReplyFate fate;
+  if (world_.hooks().on_reply) fate = world_.hooks().on_reply(node_, method);
+  if (fate.drop) return;
   ++stats_.served;
   Bytes packet = wire::encode(Envelope{PacketKind::reply, call_id, "", std::move(*reply)});
   stats_.bytes_sent += packet.size();
+  if (fate.delay > Duration::zero()) {
+    // Held back, then sent as if from the node at that time (even if it crashed meanwhile: the
+    // reply had left the process).
+    World& world = world_;
+    const NodeId node = node_;
+    world_.schedule(world_.now() + fate.delay,
+                    [&world, node, from, p = std::move(packet)]() mutable {
+                      world.network().send(node, from, std::move(p));
+                    });
+    return;
+  }
   world_.network().send(node_, from, std::move(packet));
 }
 

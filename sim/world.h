@@ -28,6 +28,7 @@
 
 #include "sim/detail/fiber.h"
 #include "sim/disk.h"
+#include "sim/fault_hooks.h"
 #include "sim/ids.h"
 #include "sim/network.h"
 #include "sim/persister.h"
@@ -133,6 +134,8 @@ class World {
   Persister& persister(NodeId node);
   Trace& trace() { return trace_; }
   const Trace& trace() const { return trace_; }
+  // The moments at which a layer above injects faults (sim/fault_hooks.h).
+  FaultHooks& hooks() { return hooks_; }
   uint64_t fingerprint() const { return trace_.fingerprint(); }
   Stats stats() const;
   const WorldOptions& options() const { return options_; }
@@ -203,6 +206,7 @@ class World {
   std::vector<std::unique_ptr<Node>> nodes_;
   std::unique_ptr<Network> network_;
   Trace trace_;
+  FaultHooks hooks_;
   detail::Fiber* current_ = nullptr;
   std::optional<Failure> failure_;
   std::exception_ptr fiber_error_;
