@@ -13,7 +13,7 @@ using L = FaultLane;
 constexpr uint32_t kLink = kFieldFrom | kFieldTo;
 
 // Indexed by the enum's value; the constructor order must follow the enum.
-constexpr std::array<FaultKindInfo, 23> kKinds{{
+constexpr std::array<FaultKindInfo, 32> kKinds{{
     {K::partition, "partition", kFieldGroups, 0, false, L::network, 2},
     {K::partition_random_halves, "partition_random_halves", 0, kFieldGroups, true, L::network, 2},
     {K::partition_majority_minority, "partition_majority_minority", 0, kFieldGroups, true,
@@ -38,6 +38,16 @@ constexpr std::array<FaultKindInfo, 23> kKinds{{
     {K::disk_restore, "disk_restore", kFieldNode, 0, false, L::none, 1},
     {K::disk_stall, "disk_stall", kFieldNode | kFieldDuration, 0, true, L::disk, 1},
     {K::clock_drift, "clock_drift", kFieldNode | kFieldPpm, 0, true, L::clock, 1},
+    {K::crash_in_save, "crash_in_save", kFieldNode, 0, true, L::crash, 1},
+    {K::crash_after_reply, "crash_after_reply", kFieldNode, 0, true, L::crash, 1},
+    {K::crash_after_elected, "crash_after_elected", kFieldNode, 0, true, L::crash, 1},
+    {K::crash_after_vote, "crash_after_vote", kFieldNode, 0, true, L::crash, 2},
+    {K::crash_after_commit, "crash_after_commit", kFieldNode, 0, true, L::crash, 1},
+    {K::crash_after_snapshot, "crash_after_snapshot", kFieldNode, 0, true, L::crash, 1},
+    {K::drop_reply, "drop_reply", kFieldNode, 0, true, L::reply, 2},
+    {K::delay_reply, "delay_reply", kFieldNode | kFieldDuration, 0, true, L::reply, 2},
+    {K::partition_leader_minority, "partition_leader_minority", 0, kFieldNodes, true, L::network,
+     5},
 }};
 
 constexpr bool table_follows_enum() {
@@ -47,7 +57,7 @@ constexpr bool table_follows_enum() {
   return true;
 }
 static_assert(table_follows_enum());
-static_assert(static_cast<size_t>(K::clock_drift) + 1 == kKinds.size());
+static_assert(static_cast<size_t>(K::partition_leader_minority) + 1 == kKinds.size());
 
 }  // namespace
 
@@ -60,6 +70,20 @@ const FaultKindInfo& fault_kind_info(FaultKind kind) {
 }
 
 std::string_view to_string(FaultKind kind) { return fault_kind_info(kind).name; }
+
+bool is_moment_crash(FaultKind kind) {
+  switch (kind) {
+    case K::crash_in_save:
+    case K::crash_after_reply:
+    case K::crash_after_elected:
+    case K::crash_after_vote:
+    case K::crash_after_commit:
+    case K::crash_after_snapshot:
+      return true;
+    default:
+      return false;
+  }
+}
 
 std::optional<FaultKind> fault_kind_from_name(std::string_view name) {
   for (const FaultKindInfo& info : kKinds) {

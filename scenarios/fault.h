@@ -17,7 +17,10 @@
 // crash kinds with `restart_all`, bursts with `burst_end`, `disk_slow` with `disk_restore`,
 // `clock_drift` with a `clock_drift` of 0 ppm. End events are idempotent (applying one when its
 // fault is not in effect changes nothing), so a timeline can be shrunk by deleting any event.
-// Kinds with "leader" in their name are resolved by the runner when they are applied.
+// Kinds with "leader" in their name are resolved by the runner when they are applied;
+// partition_leader_minority's `nodes` are the minority's other members, drawn by the nemesis
+// among the nodes that are not the leader when it fires (the first `nodes.size()` of a drawn
+// order of the cluster, the leader skipped).
 #pragma once
 
 #include <cstdint>
@@ -54,6 +57,19 @@ enum class FaultKind : uint8_t {
   disk_restore,                 // `node`'s disk latencies return to the scenario's
   disk_stall,                   // `node`'s disk stalls for duration
   clock_drift,                  // `node`'s clock runs at rate (1e6 + ppm) / 1e6
+  // Faults at the moments that matter: armed at `at`, they fire on `node`'s next such moment
+  // (sim/fault_hooks.h, raft/observer.h), at most once, and are disarmed by `node`'s restart
+  // (the crash kinds) or by a heal (the reply kinds). A crash fires at the moment's instant, as
+  // soon as the fiber that reached it yields.
+  crash_in_save,              // crash during the next save: written, not yet durable
+  crash_after_reply,          // crash right after sending the next RPC reply
+  crash_after_elected,        // crash right after becoming leader
+  crash_after_vote,           // crash right after granting a vote
+  crash_after_commit,         // crash right after the commit index moves
+  crash_after_snapshot,       // crash right after the log is compacted or a snapshot installed
+  drop_reply,                 // the next RPC reply `node` sends is lost
+  delay_reply,                // the next RPC reply `node` sends is held for `duration`
+  partition_leader_minority,  // the current leader and a drawn minority cut off from the rest
 };
 
 // The fields of FaultEvent a kind uses, as bits.
@@ -71,7 +87,7 @@ enum FaultField : uint32_t {
 
 // Faults of one lane are drawn one at a time by the nemesis, because their end events would
 // also end another fault of the same lane (heal lifts every partition and clog).
-enum class FaultLane : uint8_t { network, crash, burst, disk, clock, none };
+enum class FaultLane : uint8_t { network, crash, burst, disk, clock, reply, none };
 
 struct FaultKindInfo {
   FaultKind kind;
@@ -87,6 +103,8 @@ struct FaultKindInfo {
 std::span<const FaultKindInfo> fault_kinds();
 const FaultKindInfo& fault_kind_info(FaultKind kind);
 std::string_view to_string(FaultKind kind);
+// The crash kinds that fire on a node's moment rather than at their `at`.
+bool is_moment_crash(FaultKind kind);
 std::optional<FaultKind> fault_kind_from_name(std::string_view name);
 
 struct FaultEvent {
@@ -97,10 +115,11 @@ struct FaultEvent {
   int node = -1;                           // -1 when unused
   int from = -1;                           // cut, link clog; -1 when unused
   int to = -1;
-  sim::Duration duration{};  // clog, disk_stall; >= 0, at + duration <= scenario duration
-  double p = 0.0;            // bursts; [0, 1]
-  int64_t factor = 1;        // disk_slow; [1, 1000]
-  int64_t ppm = 0;           // clock_drift; |ppm| <= clock.drift_ppm_max
+  // clog, disk_stall, delay_reply; >= 0, at + duration <= scenario duration
+  sim::Duration duration{};
+  double p = 0.0;      // bursts; [0, 1]
+  int64_t factor = 1;  // disk_slow; [1, 1000]
+  int64_t ppm = 0;     // clock_drift; |ppm| <= clock.drift_ppm_max
 
   bool operator==(const FaultEvent&) const = default;
 };

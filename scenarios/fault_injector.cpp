@@ -12,9 +12,159 @@ FaultInjector::FaultInjector(sim::World& world, const Scenario& scenario, Leader
     : world_(world),
       scenario_(scenario),
       find_leader_(std::move(find_leader)),
-      servers_(scenario.cluster.nodes) {}
+      servers_(scenario.cluster.nodes),
+      disturbed_at_(static_cast<size_t>(servers_)),
+      clogged_until_(static_cast<size_t>(servers_)),
+      stalled_until_(static_cast<size_t>(servers_)),
+      slowed_(static_cast<size_t>(servers_), false) {
+  world_.hooks().on_save_written = [this](sim::NodeId node) {
+    on_moment(FaultKind::crash_in_save, node);
+  };
+  world_.hooks().on_reply = [this](sim::NodeId node, std::string_view) { return on_reply(node); };
+}
+
+FaultInjector::~FaultInjector() { world_.hooks() = sim::FaultHooks{}; }
+
+bool FaultInjector::disarm(FaultKind kind, int node) {
+  auto it = std::find_if(armed_.begin(), armed_.end(), [&](const FaultEvent& armed) {
+    return armed.kind == kind && armed.node == node;
+  });
+  if (it == armed_.end()) return false;
+  armed_.erase(it);
+  return true;
+}
+
+void FaultInjector::disarm_if(const std::function<bool(const FaultEvent&)>& which) {
+  armed_.erase(std::remove_if(armed_.begin(), armed_.end(), which), armed_.end());
+}
+
+void FaultInjector::on_moment(FaultKind moment, int node) {
+  if (node < 0 || node >= servers_ || !disarm(moment, node)) return;
+  note(FaultEvent{.at = world_.now() - sim::Instant(), .kind = moment, .node = node}, " fired");
+  // Not from inside: the node's own fiber is running. Same instant, once it yields.
+  world_.schedule(world_.now(), [this, node] { crash(node); });
+}
+
+sim::ReplyFate FaultInjector::on_reply(int node) {
+  on_moment(FaultKind::crash_after_reply, node);
+  sim::ReplyFate fate;
+  for (auto it = armed_.begin(); it != armed_.end(); ++it) {
+    if (it->node != node) continue;
+    if (it->kind != FaultKind::drop_reply && it->kind != FaultKind::delay_reply) continue;
+    fate.drop = it->kind == FaultKind::drop_reply;
+    fate.delay = fate.drop ? sim::Duration::zero() : it->duration;
+    FaultEvent fired = *it;
+    armed_.erase(it);
+    fired.at = world_.now() - sim::Instant();
+    note(fired, " fired");
+    break;
+  }
+  return fate;
+}
+
+// The leader and the first companions of `event.nodes` that are not the leader, a minority of
+// the cluster together, are cut off from the others.
+void FaultInjector::partition_leader_minority(const FaultEvent& event, int leader) {
+  const auto minority = static_cast<size_t>((servers_ - 1) / 2);
+  std::vector<int> group{leader};
+  for (int node : event.nodes) {
+    if (group.size() >= minority) break;
+    if (node != leader) group.push_back(node);
+  }
+  std::vector<int> rest;
+  for (int node = 0; node < servers_; ++node) {
+    if (std::find(group.begin(), group.end(), node) == group.end()) rest.push_back(node);
+  }
+  set_links({group, rest});
+}
+
+void FaultInjector::disturb_all() {
+  std::fill(disturbed_at_.begin(), disturbed_at_.end(), world_.now());
+}
+
+// Marks the servers an event touches. Network-wide kinds (partitions, heals, bursts, leader
+// kinds resolved at run time, crash_all) touch every server; clock drift touches none.
+void FaultInjector::disturb(const FaultEvent& event) {
+  if (event.kind == FaultKind::clock_drift) return;
+  auto mark = [this](int node) {
+    if (node >= 0 && node < servers_) disturbed_at_[static_cast<size_t>(node)] = world_.now();
+  };
+  const uint32_t fields =
+      fault_kind_info(event.kind).required | fault_kind_info(event.kind).optional;
+  const bool local = (fields & (kFieldNode | kFieldFrom | kFieldNodes)) != 0 &&
+                     (fields & kFieldGroups) == 0 &&
+                     event.kind != FaultKind::partition_leader_minority;
+  if (!local) {
+    disturb_all();
+    return;
+  }
+  mark(event.node);
+  mark(event.from);
+  mark(event.to);
+  for (int node : event.nodes) mark(node);
+}
+
+bool FaultInjector::healthy(int node) const {
+  const auto i = static_cast<size_t>(node);
+  const sim::Instant now = world_.now();
+  return world_.is_up(node) && !slowed_[i] && stalled_until_[i] <= now && clogged_until_[i] <= now;
+}
+
+// The component of live servers linked both ways that holds a majority, if it is a clique cut
+// off both ways from every other live server; else empty.
+std::vector<int> FaultInjector::connected_majority() const {
+  const sim::Network& net = world_.network();
+  std::vector<int> component_of(static_cast<size_t>(servers_), -1);
+  for (int start = 0; start < servers_; ++start) {
+    if (!world_.is_up(start) || component_of[static_cast<size_t>(start)] >= 0) continue;
+    std::vector<int> members{start};
+    component_of[static_cast<size_t>(start)] = start;
+    for (size_t k = 0; k < members.size(); ++k) {
+      for (int other = 0; other < servers_; ++other) {
+        if (component_of[static_cast<size_t>(other)] >= 0 || !world_.is_up(other)) continue;
+        if (net.connected(members[k], other) && net.connected(other, members[k])) {
+          component_of[static_cast<size_t>(other)] = start;
+          members.push_back(other);
+        }
+      }
+    }
+    if (static_cast<int>(members.size()) < servers_ / 2 + 1) continue;
+    std::sort(members.begin(), members.end());
+    for (int a : members) {
+      for (int b = 0; b < servers_; ++b) {
+        if (a == b || !world_.is_up(b)) continue;
+        const bool member = std::binary_search(members.begin(), members.end(), b);
+        const bool both = net.connected(a, b) && net.connected(b, a);
+        const bool neither = !net.connected(a, b) && !net.connected(b, a);
+        if (member ? !both : !neither) return {};
+      }
+    }
+    return members;
+  }
+  return {};
+}
+
+FaultInjector::StableGroup FaultInjector::stable_group() {
+  std::vector<int> group;
+  if (!burst_) group = connected_majority();
+  for (int node : group) {
+    if (!healthy(node)) {
+      group.clear();
+      break;
+    }
+  }
+  if (group != group_) {
+    group_ = group;
+    group_since_ = world_.now();
+  }
+  StableGroup stable{group_, group_since_};
+  for (int node : group_)
+    stable.since = std::max(stable.since, disturbed_at_[static_cast<size_t>(node)]);
+  return stable;
+}
 
 void FaultInjector::note(const FaultEvent& event, const std::string& detail) {
+  disturb(event);
   sim::TraceEvent trace;
   trace.at = world_.now();
   trace.kind = sim::TraceKind::fault;
@@ -73,18 +223,35 @@ void FaultInjector::apply(const FaultEvent& event) {
       isolate(event.node);
       break;
     case FaultKind::isolate_leader:
-    case FaultKind::crash_leader: {
+    case FaultKind::crash_leader:
+    case FaultKind::partition_leader_minority: {
       const std::optional<int> leader = find_leader_();
       detail = leader ? fmt::format(" leader={}", *leader) : " (no leader: nothing done)";
       if (leader && event.kind == FaultKind::isolate_leader) isolate(*leader);
       if (leader && event.kind == FaultKind::crash_leader) crash(*leader);
+      if (leader && event.kind == FaultKind::partition_leader_minority) {
+        partition_leader_minority(event, *leader);
+      }
       break;
     }
+    case FaultKind::crash_in_save:
+    case FaultKind::crash_after_reply:
+    case FaultKind::crash_after_elected:
+    case FaultKind::crash_after_vote:
+    case FaultKind::crash_after_commit:
+    case FaultKind::crash_after_snapshot:
+    case FaultKind::drop_reply:
+    case FaultKind::delay_reply:
+      disarm(event.kind, event.node);
+      armed_.push_back(event);
+      break;
     case FaultKind::cut:
       net.cut(event.from, event.to);
       break;
     case FaultKind::heal:
       net.heal();
+      std::fill(clogged_until_.begin(), clogged_until_.end(), sim::Instant());
+      disarm_if([](const FaultEvent& armed) { return !is_moment_crash(armed.kind); });
       break;
     case FaultKind::crash:
       crash(event.node);
@@ -97,9 +264,13 @@ void FaultInjector::apply(const FaultEvent& event) {
       break;
     case FaultKind::restart:
       restart(event.node);
+      disarm_if([&event](const FaultEvent& armed) {
+        return is_moment_crash(armed.kind) && armed.node == event.node;
+      });
       break;
     case FaultKind::restart_all:
       for (int node = 0; node < servers_; ++node) restart(node);
+      disarm_if([](const FaultEvent& armed) { return is_moment_crash(armed.kind); });
       break;
     case FaultKind::clog: {
       const sim::Instant until = world_.now() + event.duration;
@@ -107,6 +278,11 @@ void FaultInjector::apply(const FaultEvent& event) {
         net.clog_node(event.node, until);
       } else {
         net.clog_link(event.from, event.to, until);
+      }
+      for (int node : {event.node, event.from, event.to}) {
+        if (node < 0) continue;
+        sim::Instant& clogged = clogged_until_[static_cast<size_t>(node)];
+        clogged = std::max(clogged, until);
       }
       break;
     }
@@ -118,10 +294,12 @@ void FaultInjector::apply(const FaultEvent& event) {
       if (event.kind == FaultKind::duplicate_burst) options.duplicate_p = event.p;
       if (event.kind == FaultKind::delay_burst) options.long_delay_p = event.p;
       net.set_options(options);
+      burst_ = true;
       break;
     }
     case FaultKind::burst_end:
       net.set_options(network_options(scenario_.network));
+      burst_ = false;
       break;
     case FaultKind::disk_slow: {
       sim::DiskOptions options = disk_options(scenario_.disk);
@@ -132,14 +310,20 @@ void FaultInjector::apply(const FaultEvent& event) {
       options.fsync_latency_tail_mean = options.fsync_latency_tail_mean * event.factor;
       options.fsync_latency_max = options.fsync_latency_max * event.factor;
       world_.disk(event.node).set_options(options);
+      slowed_[static_cast<size_t>(event.node)] = true;
       break;
     }
     case FaultKind::disk_restore:
       world_.disk(event.node).set_options(disk_options(scenario_.disk));
+      slowed_[static_cast<size_t>(event.node)] = false;
       break;
-    case FaultKind::disk_stall:
-      world_.disk(event.node).stall_until(world_.now() + event.duration);
+    case FaultKind::disk_stall: {
+      const sim::Instant until = world_.now() + event.duration;
+      world_.disk(event.node).stall_until(until);
+      sim::Instant& stalled = stalled_until_[static_cast<size_t>(event.node)];
+      stalled = std::max(stalled, until);
       break;
+    }
     case FaultKind::clock_drift:
       world_.set_drift_ppm(event.node, event.ppm);
       break;
@@ -148,8 +332,13 @@ void FaultInjector::apply(const FaultEvent& event) {
 }
 
 void FaultInjector::heal_all() {
+  armed_.clear();
   world_.network().heal();
+  std::fill(clogged_until_.begin(), clogged_until_.end(), sim::Instant());
   world_.network().set_options(network_options(scenario_.network));
+  burst_ = false;
+  std::fill(slowed_.begin(), slowed_.end(), false);
+  disturb_all();
   for (int node = 0; node < servers_; ++node) {
     world_.disk(node).set_options(disk_options(scenario_.disk));
     world_.set_drift_ppm(node, 0);

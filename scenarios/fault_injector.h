@@ -6,6 +6,11 @@
 // fire (the highest-term peer that believes it leads); with no leader they do nothing. End events
 // are harmless when nothing is in effect (restart of a running node, heal of a healed network),
 // so a shrinker may delete any event. Every applied event is recorded as a trace fault event.
+// Moment faults (fault.h: crash_in_save ... delay_reply) are armed when applied and fire on the
+// node's next such moment: saves and replies through the world's hooks (sim/fault_hooks.h),
+// which the injector installs, elections, votes, commits and snapshots through on_moment, which
+// the runner calls from the peers' observer events. A firing is traced as a fault event too
+// ("<kind> fired"). A node's restart disarms its crash moments; a heal disarms reply faults.
 #pragma once
 
 #include <functional>
@@ -22,8 +27,25 @@ class FaultInjector {
   using LeaderFinder = std::function<std::optional<int>()>;
 
   FaultInjector(sim::World& world, const Scenario& scenario, LeaderFinder find_leader);
+  ~FaultInjector();
+  FaultInjector(const FaultInjector&) = delete;
+  FaultInjector& operator=(const FaultInjector&) = delete;
 
   void apply(const FaultEvent& event);
+
+  // The stable group of checkers/progress.h: the servers that form a majority, up, with working
+  // disks, unclogged, connected to each other both ways and cut off both ways from every other
+  // live server, while no burst is on; and since when they have been that group with no fault
+  // event touching any of them (network-wide events touch every server; clock drift touches
+  // none, drift being bounded). An empty group when there is none. Call it at every poll: the
+  // group's age counts from the first poll that saw it.
+  struct StableGroup {
+    std::vector<int> nodes;  // sorted
+    sim::Instant since;
+  };
+  StableGroup stable_group();
+  // `node` reached a moment (one of the crash_after_* kinds): fires the matching armed fault.
+  void on_moment(FaultKind moment, int node);
   // Heals everything: links, clogs, bursts, disks, clocks; restarts every crashed server.
   void heal_all();
 
@@ -33,11 +55,30 @@ class FaultInjector {
   void crash(int node);
   void restart(int node);
   void note(const FaultEvent& event, const std::string& detail);
+  // Removes the armed fault of `kind` on `node`; true when there was one.
+  bool disarm(FaultKind kind, int node);
+  void disarm_if(const std::function<bool(const FaultEvent&)>& which);
+  sim::ReplyFate on_reply(int node);
+  void partition_leader_minority(const FaultEvent& event, int leader);
 
   sim::World& world_;
   const Scenario& scenario_;
   LeaderFinder find_leader_;
   int servers_;
+  std::vector<FaultEvent> armed_;  // moment faults waiting for their moment, in arming order
+  void disturb(const FaultEvent& event);
+  void disturb_all();
+  std::vector<int> connected_majority() const;
+  bool healthy(int node) const;
+
+  // What stable_group() needs to know of the faults in effect, by server.
+  std::vector<sim::Instant> disturbed_at_;
+  std::vector<sim::Instant> clogged_until_;  // the node's clog, or a clog of a link of it
+  std::vector<sim::Instant> stalled_until_;
+  std::vector<bool> slowed_;
+  bool burst_ = false;
+  std::vector<int> group_;  // what the last stable_group() call found
+  sim::Instant group_since_;
 };
 
 }  // namespace scenarios

@@ -49,7 +49,9 @@ void resolve(sim::Rng& rng, int nodes, FaultEvent& e) {
   bool groups = e.kind == K::partition_random_halves || e.kind == K::partition_majority_minority ||
                 e.kind == K::bridge;
   if (groups && !e.groups.empty()) return;
-  if (e.kind == K::crash_minority && !e.nodes.empty()) return;
+  if ((e.kind == K::crash_minority || e.kind == K::partition_leader_minority) && !e.nodes.empty()) {
+    return;
+  }
   auto n = static_cast<size_t>(nodes);
   if (e.kind == K::partition_random_halves) {
     std::vector<int> order = shuffled_nodes(rng, nodes);
@@ -62,6 +64,12 @@ void resolve(sim::Rng& rng, int nodes, FaultEvent& e) {
     } else {
       e.groups = {sorted_slice(order, 0, minority), sorted_slice(order, minority, n)};
     }
+  } else if (e.kind == K::partition_leader_minority) {
+    // Candidates for the leader's companions: a minority of the cluster, so at least
+    // (nodes - 1) / 2 - 1 of them are not the leader, whoever leads when it fires.
+    std::vector<int> order = shuffled_nodes(rng, nodes);
+    order.resize(static_cast<size_t>((nodes - 1) / 2));
+    e.nodes = std::move(order);
   } else if (e.kind == K::bridge) {
     std::vector<int> order = shuffled_nodes(rng, nodes);
     size_t half = 1 + (n - 1) / 2;
@@ -114,6 +122,8 @@ sim::Duration draw_length(sim::Rng& rng, const FaultProfile& p, FaultKind kind) 
       return rng.between(p.disk_min, p.disk_max);
     case FaultLane::clock:
       return rng.between(p.drift_min, p.drift_max);
+    case FaultLane::reply:  // how long a held reply waits, like a clogged link
+      return rng.between(p.clog_min, p.clog_max);
     case FaultLane::none:
       break;
   }
@@ -130,6 +140,14 @@ FaultEvent draw_start(sim::Rng& rng, const Scenario& s, const FaultProfile& p, F
     case K::isolate:
     case K::crash:
     case K::disk_stall:
+    case K::crash_in_save:
+    case K::crash_after_reply:
+    case K::crash_after_elected:
+    case K::crash_after_vote:
+    case K::crash_after_commit:
+    case K::crash_after_snapshot:
+    case K::drop_reply:
+    case K::delay_reply:
       e.node = draw_node(rng, n);
       break;
     case K::cut:
@@ -163,7 +181,9 @@ FaultEvent draw_start(sim::Rng& rng, const Scenario& s, const FaultProfile& p, F
       resolve(rng, n, e);
       break;
   }
-  if (kind == K::clog || kind == K::disk_stall) e.duration = end - start;
+  if (kind == K::clog || kind == K::disk_stall || kind == K::delay_reply) {
+    e.duration = end - start;
+  }
   return e;
 }
 
@@ -175,10 +195,12 @@ std::optional<FaultEvent> end_of(const FaultEvent& start, sim::Duration end) {
       if (start.kind == K::clog) return std::nullopt;
       e.kind = K::heal;
       return e;
-    case FaultLane::crash:
-      e.kind = start.kind == K::crash ? K::restart : K::restart_all;
-      e.node = start.node;
+    case FaultLane::crash: {
+      const bool one_node = start.kind == K::crash || is_moment_crash(start.kind);
+      e.kind = one_node ? K::restart : K::restart_all;
+      if (one_node) e.node = start.node;
       return e;
+    }
     case FaultLane::burst:
       e.kind = K::burst_end;
       return e;
@@ -191,6 +213,7 @@ std::optional<FaultEvent> end_of(const FaultEvent& start, sim::Duration end) {
       e.kind = K::clock_drift;
       e.node = start.node;
       return e;
+    case FaultLane::reply:  // one-shot: spent when it fires, disarmed by the final heal
     case FaultLane::none:
       break;
   }
@@ -200,7 +223,7 @@ std::optional<FaultEvent> end_of(const FaultEvent& start, sim::Duration end) {
 // Appends the faults drawn from the profile, each followed by its end event.
 void draw_profile(sim::Rng& rng, const Scenario& s, const FaultProfile& p,
                   std::vector<FaultEvent>& out) {
-  std::array<sim::Duration, 6> lane_free{};
+  std::array<sim::Duration, 7> lane_free{};
   sim::Duration t = p.start;
   for (int draw = 0; draw < p.faults_max; ++draw) {
     t += whole_ms(rng.exponential(p.interval_mean));
