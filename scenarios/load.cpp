@@ -95,6 +95,7 @@ WorkloadModel parse_workload(const Json& value, const std::string& path) {
   w.think_min = r.ms("think_ms_min", 0, kMinuteMs, w.think_min);
   w.think_max = r.ms("think_ms_max", 0, kMinuteMs, w.think_max);
   w.op_timeout = r.ms("op_timeout_ms", 1, 10 * kMinuteMs, w.op_timeout);
+  w.value_bytes = static_cast<int>(r.integer("value_bytes", 0, 65536, w.value_bytes));
   if (const Json* ops_max = r.find("ops_max"); ops_max != nullptr && !ops_max->is_null()) {
     w.ops_max = read_integer(*ops_max, r.path_of("ops_max"), 0, 1'000'000'000);
   }
@@ -114,6 +115,8 @@ LivenessPhase parse_liveness(const Json& value, const std::string& path) {
   l.enabled = r.boolean("enabled", l.enabled);
   l.leader_within = r.ms("leader_within_ms", 1, 10 * kMinuteMs, l.leader_within);
   l.ops_within = r.ms("ops_within_ms", 1, 10 * kMinuteMs, l.ops_within);
+  l.converge_within = r.ms("converge_within_ms", 1, 10 * kMinuteMs, l.converge_within);
+  l.progress_within = r.ms("progress_within_ms", 1, 10 * kMinuteMs, l.progress_within);
   r.finish();
   return l;
 }
@@ -124,6 +127,9 @@ Checks parse_checks(const Json& value, const std::string& path) {
   c.safety = r.boolean("safety", c.safety);
   c.linearizability = r.boolean("linearizability", c.linearizability);
   c.liveness = r.boolean("liveness", c.liveness);
+  c.convergence = r.boolean("convergence", c.convergence);
+  c.progress = r.boolean("progress", c.progress);
+  c.api_contract = r.boolean("api_contract", c.api_contract);
   r.finish();
   return c;
 }

@@ -6,8 +6,11 @@
 #include <memory>
 #include <stdexcept>
 
+#include "checkers/api_contract.h"
+#include "checkers/convergence.h"
 #include "checkers/linearizability/check.h"
 #include "checkers/linearizability/history_json.h"
+#include "checkers/progress.h"
 #include "checkers/safety.h"
 #include "raft/kv/clerk.h"
 #include "raft/kv/history_recorder.h"
@@ -17,6 +20,7 @@
 #include "raft/registry.h"
 #include "scenarios/fault_injector.h"
 #include "scenarios/nemesis.h"
+#include "scenarios/observers.h"
 #include "scenarios/trace_observer.h"
 #include "scenarios/workload.h"
 #include "sim/channel.h"
@@ -83,6 +87,30 @@ class AssertHandlerScope {
   sim::AssertHandler previous_;
 };
 
+// What the KV service on a node sees of its Raft peer: the peer itself, with every Start
+// reported to the tester's oracles (the API contract and progress checkers).
+class ObservedPeer final : public raft::Peer {
+ public:
+  using StartListener = std::function<void(const raft::Bytes&, const raft::StartResult&)>;
+  ObservedPeer(std::shared_ptr<raft::Peer> inner, StartListener listener)
+      : inner_(std::move(inner)), listener_(std::move(listener)) {}
+
+  raft::StartResult start(const raft::Bytes& command) override {
+    const raft::StartResult result = inner_->start(command);
+    listener_(command, result);
+    return result;
+  }
+  raft::PeerState state() override { return inner_->state(); }
+  void snapshot(raft::Index index, const raft::Bytes& snapshot) override {
+    inner_->snapshot(index, snapshot);
+  }
+  void kill() override { inner_->kill(); }
+
+ private:
+  std::shared_ptr<raft::Peer> inner_;
+  StartListener listener_;
+};
+
 // Everything one run owns; it outlives the world's fibers (the world is destroyed first).
 class Run {
  public:
@@ -94,11 +122,15 @@ class Run {
   // What one poll of every peer's state() found.
   struct Poll {
     std::optional<int> leader;  // the highest-term peer that believes it leads
-    bool backed = false;        // a majority of the cluster is up in the leader's term
+    raft::Term leader_term = 0;
+    bool backed = false;  // a majority of the cluster is up in the leader's term
   };
   Poll poll_peers();
   std::optional<int> find_leader();
   void monitor_loop();
+  void check_progress(const Poll& poll);
+  void await_convergence();
+  void on_start(int node, const raft::Bytes& command, const raft::StartResult& result);
   void nemesis_loop();
   void main_loop();
   void fail(Status status, std::string property, std::string message);
@@ -110,9 +142,14 @@ class Run {
   raft::Mutant mutant_ = raft::Mutant::none;
   std::vector<FaultEvent> timeline_;
   std::unique_ptr<checkers::SafetyChecker> safety_;
+  std::unique_ptr<checkers::ApiContractChecker> contract_;
+  std::unique_ptr<checkers::ProgressChecker> progress_;  // null when checks.progress is off
+  std::unique_ptr<MomentObserver> moments_;
+  std::unique_ptr<ObserverFanout> fanout_;   // safety, contract, moments
   std::unique_ptr<TraceObserver> observer_;  // mirrors protocol events into the trace
   kv::HistoryRecorder recorder_;
   std::vector<std::weak_ptr<raft::Peer>> peers_;
+  std::vector<std::weak_ptr<kv::Server>> servers_;
   std::optional<FailureInfo> failure_;
   std::unique_ptr<sim::World> world_;
   std::unique_ptr<FaultInjector> injector_;
@@ -150,12 +187,26 @@ Run::Run(const Scenario& scenario, uint64_t seed, const RunOptions& options)
     fail(Status::safety, v.property,
          fmt::format("{} (term {}, index {})", v.message, v.term, v.index));
   });
+  contract_ =
+      std::make_unique<checkers::ApiContractChecker>(n, [this](const checkers::Violation& v) {
+        if (scenario_.checks.api_contract) {
+          fail(Status::safety, v.property,
+               fmt::format("{} (term {}, index {})", v.message, v.term, v.index));
+        }
+      });
+  if (scenario.checks.progress) {
+    progress_ = std::make_unique<checkers::ProgressChecker>(n, scenario.liveness.progress_within);
+  }
   peers_.resize(static_cast<size_t>(n));
+  servers_.resize(static_cast<size_t>(n));
   world_ = std::make_unique<sim::World>(world_options(scenario, seed, options));
   if (options.trace_listener) world_->trace().set_listener(options.trace_listener);
-  observer_ = std::make_unique<TraceObserver>(*world_, *safety_);
-  for (int i = 0; i < n; ++i) world_->add_node(fmt::format("s{}", i), [this, i] { boot(i); });
   injector_ = std::make_unique<FaultInjector>(*world_, scenario, [this] { return find_leader(); });
+  moments_ = std::make_unique<MomentObserver>(*injector_, n);
+  fanout_ = std::make_unique<ObserverFanout>(
+      std::vector<raft::Observer*>{safety_.get(), contract_.get(), moments_.get()});
+  observer_ = std::make_unique<TraceObserver>(*world_, *fanout_);
+  for (int i = 0; i < n; ++i) world_->add_node(fmt::format("s{}", i), [this, i] { boot(i); });
   workload_ = std::make_unique<Workload>(*world_, scenario, recorder_);
 }
 
@@ -164,7 +215,8 @@ void Run::boot(int node) {
   const raft::Bytes snapshot = world_->persister(node).read_snapshot();
   std::optional<raft::Index> restored;
   if (!snapshot.empty()) restored = kv::snapshot_index(snapshot);
-  safety_->on_restart(node, restored.value_or(0));
+  fanout_->on_restart(node, restored.value_or(0));
+  if (progress_) progress_->on_crash(node);
   auto apply = std::make_shared<sim::Channel<raft::ApplyMsg>>(0, "apply");
   sim::keep(apply);
   raft::PeerContext context;
@@ -186,11 +238,25 @@ void Run::boot(int node) {
   std::shared_ptr<raft::Peer> peer = implementation_->make(std::move(context));
   sim::keep(peer);
   peers_[static_cast<size_t>(node)] = peer;
+  auto observed = std::make_shared<ObservedPeer>(
+      peer, [this, node](const raft::Bytes& command, const raft::StartResult& result) {
+        on_start(node, command, result);
+      });
   kv::ServerOptions server_options;
   server_options.max_raft_state = 8192;
   server_options.mutant = mutant_;
   server_options.apply_cost = scenario_.cluster.apply_cost;
-  sim::keep(kv::Server::start(peer, apply, world_->persister(node), server_options));
+  std::shared_ptr<kv::Server> server =
+      kv::Server::start(observed, apply, world_->persister(node), server_options);
+  sim::keep(server);
+  servers_[static_cast<size_t>(node)] = server;
+}
+
+void Run::on_start(int node, const raft::Bytes& command, const raft::StartResult& result) {
+  contract_->on_start(node, command, result);
+  if (progress_ && result.is_leader) {
+    progress_->on_start(node, result.index, result.term, world_->now());
+  }
 }
 
 // Polls every peer's state: the highest-term peer that believes it leads, and whether a majority
@@ -203,13 +269,14 @@ Run::Poll Run::poll_peers() {
     std::shared_ptr<raft::Peer> peer = peers_[i].lock();
     if (!peer || !world_->is_up(static_cast<sim::NodeId>(i))) continue;
     const raft::PeerState state = peer->state();
-    safety_->on_state(static_cast<raft::NodeId>(i), state.term, state.is_leader);
+    fanout_->on_state(static_cast<raft::NodeId>(i), state.term, state.is_leader);
     terms.push_back(state.term);
     if (state.is_leader && (!poll.leader || state.term > best)) {
       poll.leader = static_cast<int>(i);
       best = state.term;
     }
   }
+  poll.leader_term = best;
   const auto in_term = static_cast<size_t>(std::count(terms.begin(), terms.end(), best));
   poll.backed = poll.leader.has_value() && in_term >= peers_.size() / 2 + 1;
   return poll;
@@ -223,7 +290,77 @@ void Run::monitor_loop() {
   for (;;) {
     sim::sleep_for(scenario_.cluster.heartbeat_interval);
     ++monitor_polls_;
-    if (!poll_peers().backed) ++leaderless_polls_;
+    const Poll poll = poll_peers();
+    if (!poll.backed) ++leaderless_polls_;
+    if (progress_) check_progress(poll);
+  }
+}
+
+void Run::check_progress(const Poll& poll) {
+  const FaultInjector::StableGroup group = injector_->stable_group();
+  checkers::ProgressPoll p;
+  p.now = world_->now();
+  p.group = group.nodes;
+  p.group_since = group.since;
+  p.leader = poll.leader;
+  p.leader_term = poll.leader_term;
+  p.backed = poll.backed;
+  p.applied.assign(servers_.size(), 0);
+  if (poll.leader) {
+    if (std::shared_ptr<kv::Server> server = servers_[static_cast<size_t>(*poll.leader)].lock()) {
+      p.applied[static_cast<size_t>(*poll.leader)] = server->applied_index();
+    }
+  }
+  if (std::optional<checkers::Violation> v = progress_->on_poll(p)) {
+    fail(Status::liveness, v->property, v->message);
+  }
+}
+
+// After the clients are done: every live replica applies what any of them applied, and replicas
+// at the same index hold the same state (checkers/convergence.h). While they have not converged,
+// a barrier (Workload::barrier) lets a leader elected after the last operation commit what its
+// predecessors left, then the replicas get a while to catch up before the next barrier.
+void Run::await_convergence() {
+  const sim::Instant start = world_->now();
+  const sim::Instant deadline = start + scenario_.liveness.converge_within;
+  const sim::Duration catch_up = sim::Duration::seconds(1);
+  sim::Instant next_barrier = start + catch_up;
+  for (;;) {
+    std::vector<checkers::ReplicaPoll> replicas(servers_.size());
+    for (size_t i = 0; i < servers_.size(); ++i) {
+      std::shared_ptr<kv::Server> server = servers_[i].lock();
+      if (!server || !world_->is_up(static_cast<sim::NodeId>(i))) continue;
+      replicas[i].up = true;
+      replicas[i].applied = server->applied_index();
+    }
+    checkers::ConvergenceVerdict verdict = checkers::judge_convergence(replicas);
+    if (verdict.converged) {
+      // Every replica is at one index: their states must agree.
+      for (size_t i = 0; i < servers_.size(); ++i) {
+        if (!replicas[i].up) continue;
+        if (std::shared_ptr<kv::Server> server = servers_[i].lock()) {
+          replicas[i].digest = server->state_digest();
+        }
+      }
+      verdict = checkers::judge_convergence(replicas);
+    }
+    if (verdict.divergence) {
+      fail(Status::safety, verdict.divergence->property, verdict.divergence->message);
+      return;
+    }
+    if (verdict.converged) return;
+    if (world_->now() >= next_barrier && world_->now() < deadline) {
+      workload_->barrier(std::min(deadline, world_->now() + catch_up));
+      next_barrier = world_->now() + catch_up;
+      continue;
+    }
+    if (world_->now() >= deadline) {
+      fail(Status::liveness, "Convergence",
+           fmt::format("Convergence violated: {}, {} after the clients finished at {}", verdict.lag,
+                       sim::to_string(scenario_.liveness.converge_within), sim::to_string(start)));
+      return;
+    }
+    sim::sleep_for(sim::Duration::milliseconds(10));
   }
 }
 
@@ -269,6 +406,7 @@ void Run::main_loop() {
          fmt::format("{} within {} after every fault healed at {}", *stuck,
                      sim::to_string(scenario_.liveness.ops_within), sim::to_string(heal_at)));
   }
+  if (scenario_.checks.convergence) await_convergence();
 }
 
 void Run::judge_history(RunResult& result) {

@@ -13,7 +13,8 @@
 //   3. heartbeat_interval < election_timeout_min.
 //   4. The explicit timeline is sorted by `at`, within [0, duration], and uses only node indexes
 //      of the cluster (see fault.h for the per-event invariants).
-//   5. checks.liveness implies liveness.enabled.
+//   5. checks.liveness implies liveness.enabled (checks.convergence runs in the liveness phase
+//      and is skipped without it).
 #pragma once
 
 #include <cstdint>
@@ -97,6 +98,10 @@ struct WorkloadModel {
   sim::Duration think_max = sim::Duration::milliseconds(100);
   // "op_timeout_ms": [1, 600000]; 2000. A client gives up (outcome unknown) after this.
   sim::Duration op_timeout = sim::Duration::seconds(2);
+  // "value_bytes": [0, 65536]; 0. The length of every put and append value ("c<i>.<n>" padded
+  // with '.'); 0 keeps the short "c<i>.<n>". Large values grow the Raft state fast, so the service
+  // snapshots and InstallSnapshot happens.
+  int value_bytes = 0;
   // "ops_max": [0, 10^9] or null (no limit); null. Operations over all clients.
   std::optional<int64_t> ops_max;
   bool operator==(const WorkloadModel&) const = default;
@@ -146,6 +151,13 @@ struct LivenessPhase {
   bool enabled = true;                                      // "enabled"
   sim::Duration leader_within = sim::Duration::seconds(5);  // "leader_within_ms": [1, 600000]
   sim::Duration ops_within = sim::Duration::seconds(10);    // "ops_within_ms": [1, 600000]
+  // "converge_within_ms": [1, 600000]; 5000. Once the clients are done, every live replica has
+  // applied everything committed within this (checks.convergence).
+  sim::Duration converge_within = sim::Duration::seconds(5);
+  // "progress_within_ms": [1, 600000]; 5000. During the faulty phase, a majority that has been
+  // up, connected and undisturbed this long has a leader, and what that leader accepts applies
+  // on it within this (checks.progress, checkers/progress.h).
+  sim::Duration progress_within = sim::Duration::seconds(5);
   bool operator==(const LivenessPhase&) const = default;
 };
 
@@ -153,6 +165,9 @@ struct Checks {
   bool safety = true;           // "safety": online Raft invariants
   bool linearizability = true;  // "linearizability": the client history
   bool liveness = true;         // "liveness": needs liveness.enabled
+  bool convergence = true;      // "convergence": replicas converge in the liveness phase
+  bool progress = true;         // "progress": a healthy majority makes progress during faults
+  bool api_contract = true;     // "api_contract": Start, GetState and applies keep their promises
   bool operator==(const Checks&) const = default;
 };
 

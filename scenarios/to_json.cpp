@@ -44,7 +44,8 @@ Json workload_json(const WorkloadModel& w) {
            {"append_p", w.append_p},
            {"think_ms_min", w.think_min.ms()},
            {"think_ms_max", w.think_max.ms()},
-           {"op_timeout_ms", w.op_timeout.ms()}};
+           {"op_timeout_ms", w.op_timeout.ms()},
+           {"value_bytes", w.value_bytes}};
   out["ops_max"] = w.ops_max ? Json(*w.ops_max) : Json(nullptr);
   return out;
 }
@@ -120,10 +121,13 @@ Json to_json(const Scenario& s) {
   out["faults"] = faults_json(s.faults);
   out["liveness"] = Json{{"enabled", s.liveness.enabled},
                          {"leader_within_ms", s.liveness.leader_within.ms()},
-                         {"ops_within_ms", s.liveness.ops_within.ms()}};
-  out["checks"] = Json{{"safety", s.checks.safety},
-                       {"linearizability", s.checks.linearizability},
-                       {"liveness", s.checks.liveness}};
+                         {"ops_within_ms", s.liveness.ops_within.ms()},
+                         {"converge_within_ms", s.liveness.converge_within.ms()},
+                         {"progress_within_ms", s.liveness.progress_within.ms()}};
+  out["checks"] =
+      Json{{"safety", s.checks.safety},     {"linearizability", s.checks.linearizability},
+           {"liveness", s.checks.liveness}, {"convergence", s.checks.convergence},
+           {"progress", s.checks.progress}, {"api_contract", s.checks.api_contract}};
   return out;
 }
 

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+
 #include "raft/kv/clerk.h"
 #include "raft/peer_end.h"
 #include "sim/runtime.h"
@@ -58,7 +60,9 @@ void Workload::client_loop(int index) {
     ++started_;
     const std::string key = fmt::format("k{}", rng.below(static_cast<uint64_t>(w.keys)));
     const double u = rng.unit();
-    const std::string value = fmt::format("c{}.{}", index, n);
+    std::string value = fmt::format("c{}.{}", index, n);
+    if (w.value_bytes > 0)
+      value.resize(std::max(value.size(), static_cast<size_t>(w.value_bytes)), '.');
     const kv::OpKind kind = u < w.get_p             ? kv::OpKind::get
                             : u < w.get_p + w.put_p ? kv::OpKind::put
                                                     : kv::OpKind::append;
@@ -68,6 +72,16 @@ void Workload::client_loop(int index) {
   while (!stopped_) sim::sleep_for(sim::Duration::milliseconds(10));
   if (probe_deadline_) run_probe(index, clerk);
   clients_[static_cast<size_t>(index)].done = true;
+}
+
+bool Workload::barrier(sim::Instant deadline) {
+  const sim::Instant now = world_.now();
+  if (now >= deadline) return false;
+  if (!barrier_clerk_) {
+    barrier_clerk_ = std::make_unique<kv::Clerk>(server_ends(scenario_.cluster.nodes));
+  }
+  barrier_clerk_->set_op_timeout(deadline - now);
+  return barrier_clerk_->get("k0").has_value();
 }
 
 void Workload::run_probe(int index, kv::Clerk& clerk) {

@@ -14,6 +14,7 @@
 // where the outcome is "ok", "unknown" or a get's output "-> \"...\"" (long outputs shortened).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,11 @@ class Workload {
   // In a fiber: waits until every client is done or `deadline`; returns the first client still
   // not done, described, or nullopt when all are.
   std::optional<std::string> finish(sim::Instant deadline);
+  // In a tester fiber: a Get through the log, not recorded in the history, on a clerk of the
+  // tester's own. It makes the current leader commit an entry of its own term, and with it every
+  // entry before (§5.4.2: a new leader cannot commit its predecessors' entries otherwise; the
+  // course's one() after a heal does the same). True when it completed by `deadline`.
+  bool barrier(sim::Instant deadline);
 
  private:
   struct Client {
@@ -52,6 +58,7 @@ class Workload {
   const Scenario& scenario_;
   kv::HistoryRecorder& recorder_;
   std::vector<Client> clients_;
+  std::unique_ptr<kv::Clerk> barrier_clerk_;
   bool stopped_ = false;
   std::optional<sim::Instant> probe_deadline_;
   int64_t started_ = 0;

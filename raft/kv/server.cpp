@@ -50,6 +50,21 @@ void Server::kill() {
   applied_cv_.notify_all();
 }
 
+raft::Index Server::applied_index() {
+  Lock lock(mu_);
+  return last_applied_;
+}
+
+uint64_t Server::state_digest() {
+  Lock lock(mu_);
+  uint64_t digest = 0xcbf29ce484222325ULL;  // FNV-1a over the state's snapshot encoding
+  for (uint8_t byte : state_.encode(last_applied_)) {
+    digest ^= byte;
+    digest *= 0x100000001b3ULL;
+  }
+  return digest;
+}
+
 // ---------------------------------------------------------------- handlers
 
 GetReply Server::on_get(const GetArgs& args) {

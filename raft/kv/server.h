@@ -70,6 +70,12 @@ class Server {
   // Stops answering: every waiting and later handler gets wrong_leader.
   void kill();
 
+  // The index through which this service has applied commands (for the tester's oracles).
+  raft::Index applied_index();
+  // A digest of the state machine (table and duplicate table) at applied_index(): replicas
+  // that applied the same prefix of the log have equal digests.
+  uint64_t state_digest();
+
  private:
   using Lock = std::unique_lock<sim::Mutex>;
 
