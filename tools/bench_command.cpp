@@ -13,7 +13,7 @@ namespace raftsim::cli {
 namespace {
 
 struct BenchArgs {
-  std::vector<std::string> scenarios{"default", "calm", "chaos"};
+  std::vector<std::string> scenarios{"swarm", "default", "calm", "chaos"};
   uint64_t seeds = 5;
   bool json = false;
 };
@@ -31,12 +31,13 @@ struct Figures {
   double per_wall_s(double amount) const { return wall_s > 0 ? amount / wall_s : 0; }
 };
 
-Figures measure(const std::string& name, const scenarios::Scenario& scenario, uint64_t seeds) {
+Figures measure(const std::string& name, const scenarios::ScenarioSource& source, uint64_t seeds) {
   Figures figures;
   figures.scenario = name;
   figures.seeds = seeds;
   for (uint64_t seed = 1; seed <= seeds; ++seed) {
     const sim::Stopwatch wall;
+    const scenarios::Scenario scenario = source.for_seed(seed);
     const scenarios::RunResult result = scenarios::run(scenario, seed);
     figures.wall_s += wall.seconds();
     figures.events += result.stats.events;
@@ -79,14 +80,14 @@ void print_table(const std::vector<Figures>& all) {
 }
 
 int bench_main(const BenchArgs& args) {
-  std::vector<std::pair<std::string, scenarios::Scenario>> resolved;
+  std::vector<std::pair<std::string, scenarios::ScenarioSource>> resolved;
   for (const std::string& name : args.scenarios) {
-    std::optional<scenarios::Scenario> scenario = resolve_scenario(name);
-    if (!scenario) return kExitBadInput;
-    resolved.emplace_back(name, std::move(*scenario));
+    std::optional<scenarios::ScenarioSource> source = resolve_source(name);
+    if (!source) return kExitBadInput;
+    resolved.emplace_back(name, std::move(*source));
   }
   std::vector<Figures> all;
-  for (const auto& [name, scenario] : resolved) all.push_back(measure(name, scenario, args.seeds));
+  for (const auto& [name, source] : resolved) all.push_back(measure(name, source, args.seeds));
   if (args.json) {
     nlohmann::ordered_json j;
     j["scenarios"] = nlohmann::ordered_json::array();

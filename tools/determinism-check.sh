@@ -11,10 +11,11 @@ out_a="$("$a" "${args[@]}")"
 out_b="$("$b" "${args[@]}")"
 interleaved_a="$("$a" "${args[@]}" --interleave)"
 interleaved_b="$("$b" "${args[@]}" --interleave)"
-# The whole stack too: Raft, KV, checkers and nemesis on a few library scenarios.
+# The whole stack too: Raft, KV, checkers and nemesis on the swarm (its draw included) and a
+# few library scenarios.
 runs_a=""
 runs_b=""
-for scenario in default chaos figure8; do
+for scenario in swarm default chaos figure8; do
   for seed in 1 2 3; do
     runs_a+="$scenario $seed $("$a" run "$scenario" --seed "$seed" --json | grep -o '"fingerprint":"[0-9a-f]*"')"$'\n'
     runs_b+="$scenario $seed $("$b" run "$scenario" --seed "$seed" --json | grep -o '"fingerprint":"[0-9a-f]*"')"$'\n'

@@ -21,7 +21,7 @@ namespace raftsim::cli {
 namespace {
 
 struct FuzzArgs {
-  std::string scenario{scenarios::kDefaultScenario};
+  std::string scenario{scenarios::kSwarmName};
   uint64_t seeds = 100;
   uint64_t seed_start = 1;
   unsigned jobs = 0;  // 0: one per hardware thread
@@ -62,8 +62,8 @@ int fuzz_main(const FuzzArgs& args) {
     fmt::print(stderr, "raftsim: {}\n", shard_error);
     return kExitUsage;
   }
-  const std::optional<scenarios::Scenario> scenario = resolve_scenario(args.scenario);
-  if (!scenario) return kExitBadInput;
+  const std::optional<scenarios::ScenarioSource> source = resolve_source(args.scenario);
+  if (!source) return kExitBadInput;
 
   const std::vector<fuzz::PlannedSeed> plan =
       fuzz::plan_seeds(args.seed_start, args.seeds, *shard, args.determinism_fraction);
@@ -77,13 +77,13 @@ int fuzz_main(const FuzzArgs& args) {
 
   fuzz::ProgressLine progress(stderr, isatty(fileno(stderr)) != 0);
   const fuzz::CampaignResult result = fuzz::run_campaign(
-      *scenario, plan, options, [&progress](const fuzz::Tally& tally) { progress.update(tally); });
+      *source, plan, options, [&progress](const fuzz::Tally& tally) { progress.update(tally); });
   progress.finish();
   if (result.stop == fuzz::StopReason::usage_error) {
     fmt::print(stderr, "raftsim: {}\n", result.usage_error);
     return kExitUsage;
   }
-  const fuzz::CampaignInfo info{scenario->name,     args.impl,
+  const fuzz::CampaignInfo info{source->name(),     args.impl,
                                 args.mutant,        args.seed_start,
                                 args.seeds,         *shard,
                                 options.jobs,       args.determinism_fraction,
@@ -97,7 +97,8 @@ int fuzz_main(const FuzzArgs& args) {
 void add_fuzz_command(CLI::App& app, Action& action) {
   auto args = std::make_shared<FuzzArgs>();
   auto* cmd = app.add_subcommand("fuzz", "Run a campaign of seeds of one scenario in parallel");
-  cmd->add_option("scenario", args->scenario, "A library scenario name or a scenario file")
+  cmd->add_option("scenario", args->scenario,
+                  "swarm (a scenario drawn per seed), a library scenario name or a scenario file")
       ->capture_default_str();
   cmd->add_option("--seeds", args->seeds, "How many seeds in the whole campaign (all shards)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40))

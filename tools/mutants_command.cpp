@@ -41,7 +41,7 @@ namespace {
 
 struct MutantsArgs {
   bool detect = false;
-  std::string scenario = "default";
+  std::string scenario{scenarios::kSwarmName};
   uint64_t seeds = 20;
   unsigned jobs = 0;
   bool shrink = false;
@@ -163,14 +163,15 @@ void shrink_failure(const scenarios::Scenario& scenario, uint64_t seed,
 }
 
 // Runs seeds 1..budget until the first failure; shrinks it when shrink_budget_s > 0.
-Detection detect(const scenarios::Scenario& scenario, const std::string& mutant, uint64_t budget,
-                 double shrink_budget_s) {
+Detection detect(const scenarios::ScenarioSource& source, const std::string& mutant,
+                 uint64_t budget, double shrink_budget_s) {
   Detection d;
   d.name = mutant.empty() ? "reference" : mutant;
   const sim::Stopwatch wall;
   scenarios::RunOptions options;
   options.mutant = mutant;
   for (uint64_t seed = 1; seed <= budget; ++seed) {
+    const scenarios::Scenario scenario = source.for_seed(seed);
     const scenarios::RunResult result = scenarios::run(scenario, seed, options);
     ++d.seeds_run;
     d.leaderless.push_back(result.monitor_polls == 0
@@ -195,7 +196,7 @@ Detection detect(const scenarios::Scenario& scenario, const std::string& mutant,
 
 // Every mutant, then the reference, on `jobs` worker threads (outside any simulation: each run
 // builds its own world). Results come back in catalogue order whatever the threads' timing.
-std::vector<Detection> detect_all(const scenarios::Scenario& scenario, uint64_t budget,
+std::vector<Detection> detect_all(const scenarios::ScenarioSource& source, uint64_t budget,
                                   unsigned jobs, double shrink_budget_s, bool lab) {
   std::vector<std::string> names;
   for (const raft::MutantInfo& info : raft::mutants()) names.push_back(info.name);
@@ -204,7 +205,7 @@ std::vector<Detection> detect_all(const scenarios::Scenario& scenario, uint64_t 
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t i = next++; i < names.size(); i = next++) {
-      results[i] = detect(scenario, names[i], budget, shrink_budget_s);
+      results[i] = detect(source, names[i], budget, shrink_budget_s);
       if (lab) run_lab(names[i], results[i]);
     }
   };
@@ -270,8 +271,8 @@ int run_mutants(const MutantsArgs& args) {
     }
     return kExitOk;
   }
-  const std::optional<scenarios::Scenario> scenario = resolve_scenario(args.scenario);
-  if (!scenario) return kExitBadInput;
+  const std::optional<scenarios::ScenarioSource> source = resolve_source(args.scenario);
+  if (!source) return kExitBadInput;
   for (const std::string& name : args.known_undetected) {
     if (!raft::find_mutant(name).has_value() || name.empty() || name == "none") {
       fmt::print(stderr, "raftsim mutants: unknown mutant '{}' in --known-undetected\n", name);
@@ -281,7 +282,7 @@ int run_mutants(const MutantsArgs& args) {
   const unsigned jobs =
       args.jobs > 0 ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
   const std::vector<Detection> results =
-      detect_all(*scenario, args.seeds, jobs, args.shrink ? args.shrink_budget_s : 0, args.lab);
+      detect_all(*source, args.seeds, jobs, args.shrink ? args.shrink_budget_s : 0, args.lab);
   const std::set<std::string> known(args.known_undetected.begin(), args.known_undetected.end());
   bool all_good = true;
   fmt::print("{:<26} {:<9} {:>6} {:<16} {:<24} {:>9} {:>12} {:>12} {:>5}\n", "mutant", "detected",
@@ -310,7 +311,10 @@ void add_mutants_command(CLI::App& app, Action& action) {
   auto* cmd =
       app.add_subcommand("mutants", "List the deliberate bugs; --detect measures detection");
   cmd->add_flag("--detect", args->detect, "Fuzz every mutant and the reference");
-  cmd->add_option("--scenario", args->scenario, "Scenario to fuzz with")->capture_default_str();
+  cmd->add_option(
+         "--scenario", args->scenario,
+         "Scenario to fuzz with: swarm (a scenario drawn per seed), a library name or a file")
+      ->capture_default_str();
   cmd->add_option("--seeds", args->seeds, "Seed budget per mutant")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1000000}))
       ->capture_default_str();

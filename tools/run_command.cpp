@@ -179,7 +179,9 @@ void add_common(CLI::App* cmd, RunArgs& args) {
 void add_run_command(CLI::App& app, Action& action) {
   auto args = std::make_shared<RunArgs>();
   auto* cmd = app.add_subcommand("run", "Run one scenario for one seed and judge it");
-  cmd->add_option("scenario", args->scenario, "A library scenario name or a scenario file")
+  cmd->add_option("scenario", args->scenario,
+                  "swarm (the scenario the swarm draws for the seed), a library scenario name or "
+                  "a scenario file")
       ->required();
   cmd->add_option("--seed", args->seed, "The seed")
       ->check(unsigned_integer())
@@ -190,9 +192,9 @@ void add_run_command(CLI::App& app, Action& action) {
   add_common(cmd, *args);
   cmd->callback([&action, args] {
     action = [args] {
-      const std::optional<scenarios::Scenario> scenario = resolve_scenario(args->scenario);
-      if (!scenario) return static_cast<int>(kExitBadInput);
-      return run_and_print(*scenario, args->scenario, args->seed, *args);
+      const std::optional<scenarios::ScenarioSource> source = resolve_source(args->scenario);
+      if (!source) return static_cast<int>(kExitBadInput);
+      return run_and_print(source->for_seed(args->seed), args->scenario, args->seed, *args);
     };
   });
 }

@@ -20,8 +20,8 @@ std::optional<scenarios::Scenario> resolve_scenario(const std::string& argument)
     for (const scenarios::LibraryEntry& entry : scenarios::library_entries()) {
       names += (names.empty() ? "" : ", ") + entry.name;
     }
-    fmt::print(stderr, "raftsim: '{}' is neither a library scenario ({}) nor a file\n", argument,
-               names);
+    fmt::print(stderr, "raftsim: '{}' is neither a library scenario ({}), {}, nor a file\n",
+               argument, names, scenarios::kSwarmName);
     return std::nullopt;
   }
   const scenarios::LoadResult loaded = scenarios::load_scenario_file(argument);
@@ -30,6 +30,13 @@ std::optional<scenarios::Scenario> resolve_scenario(const std::string& argument)
     return std::nullopt;
   }
   return loaded.scenario();
+}
+
+std::optional<scenarios::ScenarioSource> resolve_source(const std::string& argument) {
+  if (argument == scenarios::kSwarmName) return scenarios::ScenarioSource::swarm();
+  std::optional<scenarios::Scenario> scenario = resolve_scenario(argument);
+  if (!scenario) return std::nullopt;
+  return scenarios::ScenarioSource::fixed(std::move(*scenario));
 }
 
 std::string version_string() { return fmt::format("{} (commit {})", kVersion, kGitCommit); }

@@ -8,12 +8,15 @@
 
 #include "scenarios/runner.h"
 #include "scenarios/scenario.h"
+#include "scenarios/swarm.h"
 
 namespace raftsim::cli {
 
 // A library name ("calm") or a path to a scenario file. On failure prints the loader's error
 // to stderr and returns nullopt (the caller exits 65).
 std::optional<scenarios::Scenario> resolve_scenario(const std::string& argument);
+// Like resolve_scenario, and "swarm" names the swarm (scenarios/swarm.h): a scenario per seed.
+std::optional<scenarios::ScenarioSource> resolve_source(const std::string& argument);
 
 // "0.1.0 (commit abc123)".
 std::string version_string();

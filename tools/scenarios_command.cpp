@@ -1,11 +1,15 @@
-// `raftsim scenarios` lists the named scenario library (scenarios/library/*.json) with each
-// scenario's description; `raftsim scenarios show NAME` prints that scenario's JSON as committed.
+// `raftsim scenarios` lists the swarm (the default campaign, a scenario drawn per seed) and the
+// named scenario library (scenarios/library/*.json) with each scenario's description;
+// `raftsim scenarios show NAME` prints that scenario's JSON as committed, and
+// `raftsim scenarios show swarm --seed N` the scenario the swarm draws for seed N.
 // An unknown name exits 65 with one line naming the known scenarios.
 #include <fmt/core.h>
 
 #include <algorithm>
 
 #include "scenarios/library.h"
+#include "scenarios/swarm.h"
+#include "scenarios/to_json.h"
 #include "tools/command.h"
 
 namespace raftsim::cli {
@@ -48,18 +52,30 @@ std::string known_names() {
 int list_scenarios() {
   const std::vector<scenarios::LibraryEntry> entries = scenarios::library_entries();
   size_t name_width = 0;
+  name_width = scenarios::kSwarmName.size();
   for (const scenarios::LibraryEntry& entry : entries) {
     name_width = std::max(name_width, entry.name.size());
   }
+  fmt::print("{:<{}}  {}\n", scenarios::kSwarmName, name_width,
+             wrapped("The default campaign (what fuzz and mutants --detect run when no scenario "
+                     "is named): every seed draws its own scenario from wide ranges: 3, 5 or 7 "
+                     "nodes, which fault kinds are on and how long they last, network, disk and "
+                     "clock knobs, 1 to 16 clients. `scenarios show swarm --seed N` prints one.",
+                     name_width + 2, kLineWidth));
   for (const scenarios::LibraryEntry& entry : entries) {
     fmt::print("{:<{}}  {}\n", entry.name, name_width,
                wrapped(entry.description, name_width + 2, kLineWidth));
   }
-  fmt::print("\n{} scenarios; `raftsim scenarios show NAME` prints one.\n", entries.size());
+  fmt::print("\nthe swarm and {} library scenarios; `raftsim scenarios show NAME` prints one.\n",
+             entries.size());
   return kExitOk;
 }
 
-int show_scenario(const std::string& name) {
+int show_scenario(const std::string& name, uint64_t seed) {
+  if (name == scenarios::kSwarmName) {
+    fmt::print("{}\n", scenarios::to_json(scenarios::draw_swarm(seed)).dump(2));
+    return kExitOk;
+  }
   const std::optional<std::string_view> text = scenarios::library_text(name);
   if (!text) {
     fmt::print(stderr, "raftsim: unknown scenario '{}' (known: {})\n", name, known_names());
@@ -74,11 +90,17 @@ int show_scenario(const std::string& name) {
 
 void add_scenarios_command(CLI::App& app, Action& action) {
   auto name = std::make_shared<std::string>();
-  auto* cmd = app.add_subcommand("scenarios", "List the named scenario library");
+  auto seed = std::make_shared<uint64_t>(1);
+  auto* cmd = app.add_subcommand("scenarios", "List the swarm and the named scenario library");
   auto* show = cmd->add_subcommand("show", "Print one library scenario's JSON");
-  show->add_option("name", *name, "The scenario's name")->required();
-  cmd->callback([&action, name, show] {
-    action = [name, show] { return show->parsed() ? show_scenario(*name) : list_scenarios(); };
+  show->add_option("name", *name, "The scenario's name, or swarm")->required();
+  show->add_option("--seed", *seed, "With swarm: the seed whose scenario to print")
+      ->check(unsigned_integer())
+      ->capture_default_str();
+  cmd->callback([&action, name, seed, show] {
+    action = [name, seed, show] {
+      return show->parsed() ? show_scenario(*name, *seed) : list_scenarios();
+    };
   });
 }
 

@@ -24,11 +24,11 @@ double seconds_since(Clock::time_point start) {
 
 // What the workers share. Every field below `mutex` is guarded by it.
 struct Shared {
-  Shared(const scenarios::Scenario& scenario_in, const std::vector<PlannedSeed>& plan_in,
+  Shared(const scenarios::ScenarioSource& source_in, const std::vector<PlannedSeed>& plan_in,
          const CampaignOptions& options_in)
-      : scenario(scenario_in), plan(plan_in), options(options_in), start(Clock::now()) {}
+      : source(source_in), plan(plan_in), options(options_in), start(Clock::now()) {}
 
-  const scenarios::Scenario& scenario;
+  const scenarios::ScenarioSource& source;
   const std::vector<PlannedSeed>& plan;
   const CampaignOptions& options;
   Clock::time_point start;
@@ -92,7 +92,8 @@ std::string file_safe(const std::string& name) {
 }
 
 // Writes the seed's failure report and returns its path, or "" when it cannot be written.
-std::string write_report(Shared& shared, uint64_t seed, const scenarios::RunResult& result) {
+std::string write_report(Shared& shared, const scenarios::Scenario& scenario, uint64_t seed,
+                         const scenarios::RunResult& result) {
   const std::filesystem::path dir(shared.options.out_dir);
   {
     std::lock_guard lock(shared.mutex);
@@ -107,16 +108,17 @@ std::string write_report(Shared& shared, uint64_t seed, const scenarios::RunResu
     }
   }
   const std::string path =
-      (dir / fmt::format("{}-seed{}.json", file_safe(shared.scenario.name), seed)).string();
+      (dir / fmt::format("{}-seed{}.json", file_safe(shared.source.name()), seed)).string();
   const scenarios::Report report =
-      scenarios::make_report(shared.scenario, seed, shared.options.run, result, version_string());
+      scenarios::make_report(scenario, seed, shared.options.run, result, version_string());
   return write_file(path, scenarios::report_json(report, path)) ? path : "";
 }
 
 SeedOutcome run_seed(Shared& shared, const PlannedSeed& planned) {
   scenarios::RunOptions options = shared.options.run;
   options.record_trace = planned.check_determinism;
-  scenarios::RunResult first = run_guarded(shared.scenario, planned.seed, options);
+  const scenarios::Scenario scenario = shared.source.for_seed(planned.seed);
+  scenarios::RunResult first = run_guarded(scenario, planned.seed, options);
   SeedOutcome outcome;
   outcome.seed = planned.seed;
   outcome.status = first.status;
@@ -133,11 +135,12 @@ SeedOutcome run_seed(Shared& shared, const PlannedSeed& planned) {
   outcome.monitor_polls = first.monitor_polls;
   outcome.leaderless_polls = first.leaderless_polls;
   if (planned.check_determinism) {
-    const scenarios::RunResult second = run_guarded(shared.scenario, planned.seed, options);
+    const scenarios::RunResult second =
+        run_guarded(shared.source.for_seed(planned.seed), planned.seed, options);
     outcome.divergence = find_divergence(first, second);
     first.trace.clear();  // the traces are large; the report does not need them
   }
-  if (outcome.failed()) outcome.report_path = write_report(shared, planned.seed, first);
+  if (outcome.failed()) outcome.report_path = write_report(shared, scenario, planned.seed, first);
   return outcome;
 }
 
@@ -177,10 +180,10 @@ std::string SeedOutcome::kind() const {
   return scenarios::to_string(status);
 }
 
-CampaignResult run_campaign(const scenarios::Scenario& scenario,
+CampaignResult run_campaign(const scenarios::ScenarioSource& source,
                             const std::vector<PlannedSeed>& plan, const CampaignOptions& options,
                             const ProgressTick& tick) {
-  Shared shared(scenario, plan, options);
+  Shared shared(source, plan, options);
   shared.outcomes.resize(plan.size());
   const size_t threads = std::clamp<size_t>(options.jobs, 1, std::max<size_t>(plan.size(), 1));
   shared.workers_running = static_cast<unsigned>(threads);

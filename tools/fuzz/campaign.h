@@ -1,4 +1,5 @@
-// A fuzz campaign: many seeds of one scenario on a pool of worker threads.
+// A fuzz campaign: many seeds of one scenario, or of the swarm (a scenario drawn per seed,
+// scenarios/swarm.h), on a pool of worker threads.
 //
 // Contract. run_campaign runs the planned seeds (tools/fuzz/seed_plan.h) on `jobs` worker
 // threads, each run in its own sim::World, so a seed's result does not depend on the thread
@@ -10,10 +11,10 @@
 // first usage error (an unknown implementation or mutant). A seed marked for a determinism
 // check runs twice with full traces; a fingerprint mismatch is a "nondeterminism" failure that
 // names the first diverging event. Every failing seed gets a failure report,
-// `<out_dir>/<scenario>-seed<N>.json`, written as soon as the seed finishes (so a campaign cut
-// short by a CI timeout keeps its reports); the directory is created on the first failure.
-// The worker threads are a pool outside simulated code: wall time is read here for the budget
-// and progress only, never by a simulation.
+// `<out_dir>/<scenario>-seed<N>.json` (holding that seed's scenario), written as soon as the seed
+// finishes (so a campaign cut short by a CI timeout keeps its reports); the directory is created on
+// the first failure. The worker threads are a pool outside simulated code: wall time is read here
+// for the budget and progress only, never by a simulation.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,7 @@
 
 #include "scenarios/runner.h"
 #include "scenarios/scenario.h"
+#include "scenarios/swarm.h"
 #include "tools/fuzz/divergence.h"
 #include "tools/fuzz/seed_plan.h"
 
@@ -77,7 +79,7 @@ struct Tally {
 // Called on the calling thread about five times a second while the campaign runs.
 using ProgressTick = std::function<void(const Tally&)>;
 
-CampaignResult run_campaign(const scenarios::Scenario& scenario,
+CampaignResult run_campaign(const scenarios::ScenarioSource& source,
                             const std::vector<PlannedSeed>& plan, const CampaignOptions& options,
                             const ProgressTick& tick);
 
