@@ -92,4 +92,49 @@ std::optional<FaultKind> fault_kind_from_name(std::string_view name) {
   return std::nullopt;
 }
 
+std::optional<FaultKind> fault_end_kind(FaultKind kind) {
+  switch (kind) {
+    case K::partition:
+    case K::partition_random_halves:
+    case K::partition_majority_minority:
+    case K::isolate:
+    case K::isolate_leader:
+    case K::bridge:
+    case K::cut:
+    case K::partition_leader_minority:
+      return K::heal;
+    case K::crash:
+    case K::crash_in_save:
+    case K::crash_after_reply:
+    case K::crash_after_elected:
+    case K::crash_after_vote:
+    case K::crash_after_commit:
+    case K::crash_after_snapshot:
+      return K::restart;
+    case K::crash_minority:
+    case K::crash_all:
+    case K::crash_leader:
+      return K::restart_all;
+    case K::drop_burst:
+    case K::duplicate_burst:
+    case K::delay_burst:
+      return K::burst_end;
+    case K::disk_slow:
+      return K::disk_restore;
+    case K::clock_drift:
+      return K::clock_drift;
+    case K::heal:
+    case K::restart:
+    case K::restart_all:
+    case K::clog:
+    case K::burst_end:
+    case K::disk_restore:
+    case K::disk_stall:
+    case K::drop_reply:
+    case K::delay_reply:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 }  // namespace scenarios

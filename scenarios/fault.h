@@ -106,6 +106,10 @@ std::string_view to_string(FaultKind kind);
 // The crash kinds that fire on a node's moment rather than at their `at`.
 bool is_moment_crash(FaultKind kind);
 std::optional<FaultKind> fault_kind_from_name(std::string_view name);
+// The kind of event that ends a persistent fault of `kind` (heal, restart, restart_all,
+// burst_end, disk_restore; clock_drift for clock_drift, whose end is a 0 ppm drift); nullopt for
+// self-timed kinds and for the end kinds themselves.
+std::optional<FaultKind> fault_end_kind(FaultKind kind);
 
 struct FaultEvent {
   sim::Duration at{};  // from the start of the run; in [0, scenario duration]

@@ -189,35 +189,14 @@ FaultEvent draw_start(sim::Rng& rng, const Scenario& s, const FaultProfile& p, F
 
 // The event that ends `start` at `end`, or nullopt for self-timed faults.
 std::optional<FaultEvent> end_of(const FaultEvent& start, sim::Duration end) {
-  FaultEvent e{.at = end};
-  switch (fault_kind_info(start.kind).lane) {
-    case FaultLane::network:
-      if (start.kind == K::clog) return std::nullopt;
-      e.kind = K::heal;
-      return e;
-    case FaultLane::crash: {
-      const bool one_node = start.kind == K::crash || is_moment_crash(start.kind);
-      e.kind = one_node ? K::restart : K::restart_all;
-      if (one_node) e.node = start.node;
-      return e;
-    }
-    case FaultLane::burst:
-      e.kind = K::burst_end;
-      return e;
-    case FaultLane::disk:
-      if (start.kind == K::disk_stall) return std::nullopt;
-      e.kind = K::disk_restore;
-      e.node = start.node;
-      return e;
-    case FaultLane::clock:
-      e.kind = K::clock_drift;
-      e.node = start.node;
-      return e;
-    case FaultLane::reply:  // one-shot: spent when it fires, disarmed by the final heal
-    case FaultLane::none:
-      break;
+  const std::optional<FaultKind> kind = fault_end_kind(start.kind);
+  if (!kind) return std::nullopt;
+  FaultEvent e{.at = end, .kind = *kind};
+  // The per-node ends name the fault's node; clock_drift's end is its default 0 ppm.
+  if (*kind == K::restart || *kind == K::disk_restore || *kind == K::clock_drift) {
+    e.node = start.node;
   }
-  return std::nullopt;
+  return e;
 }
 
 // Appends the faults drawn from the profile, each followed by its end event.

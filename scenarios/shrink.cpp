@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <numeric>
+#include <set>
 
 #include "scenarios/ddmin.h"
 #include "scenarios/load.h"
+#include "scenarios/node_subset.h"
 #include "scenarios/to_json.h"
 
 namespace scenarios {
@@ -27,6 +30,58 @@ int64_t ceil_ms(sim::Duration duration) {
   return (ns + 999'999) / 1'000'000;
 }
 
+// "1, 2, 5".
+std::string node_list(const std::vector<int>& nodes) {
+  std::string text;
+  for (int node : nodes) text += (text.empty() ? "" : ", ") + std::to_string(node);
+  return text;
+}
+
+// The sets of `size` nodes to keep, in the order to try them: the nodes the most timeline events
+// name (they keep the most faults; ties to the lower index), then the lowest-numbered nodes
+// (they keep their numbers). Each set sorted; no set twice.
+std::vector<std::vector<int>> node_choices(const Scenario& scenario, int size) {
+  const int nodes = scenario.cluster.nodes;
+  std::vector<int64_t> named(static_cast<size_t>(nodes), 0);
+  for (const FaultEvent& event : scenario.faults.timeline) {
+    for (int node : {event.node, event.from, event.to}) {
+      if (node >= 0) ++named[static_cast<size_t>(node)];
+    }
+    for (int node : event.nodes) ++named[static_cast<size_t>(node)];
+  }
+  std::vector<int> by_use(static_cast<size_t>(nodes));
+  std::iota(by_use.begin(), by_use.end(), 0);
+  std::stable_sort(by_use.begin(), by_use.end(), [&](int a, int b) {
+    return named[static_cast<size_t>(a)] > named[static_cast<size_t>(b)];
+  });
+  std::vector<int> busiest(by_use.begin(), by_use.begin() + size);
+  std::sort(busiest.begin(), busiest.end());
+  std::vector<int> lowest(static_cast<size_t>(size));
+  std::iota(lowest.begin(), lowest.end(), 0);
+  std::vector<std::vector<int>> choices{busiest};
+  if (lowest != busiest) choices.push_back(lowest);
+  return choices;
+}
+
+// The timeline without the events of `kind`, and without the events that end it when no
+// remaining event starts a fault they end.
+std::vector<FaultEvent> without_kind(const std::vector<FaultEvent>& timeline, FaultKind kind) {
+  const std::optional<FaultKind> end = fault_end_kind(kind);
+  bool end_needed = false;
+  for (const FaultEvent& event : timeline) {
+    if (event.kind != kind && end && event.kind != *end && fault_end_kind(event.kind) == end) {
+      end_needed = true;
+    }
+  }
+  std::vector<FaultEvent> out;
+  for (const FaultEvent& event : timeline) {
+    if (event.kind == kind) continue;
+    if (end && event.kind == *end && !end_needed) continue;
+    out.push_back(event);
+  }
+  return out;
+}
+
 class Shrinker {
  public:
   Shrinker(const Report& report, const ShrinkOptions& options)
@@ -40,6 +95,8 @@ class Shrinker {
   bool same_failure(const RunResult& result) const;
   bool exhausted();
   bool attempt(const Scenario& candidate);
+  void shrink_nodes();
+  void shrink_kinds();
   void shrink_timeline();
   void shrink_number(const char* what, int64_t current, int64_t lowest,
                      const std::function<Scenario(int64_t)>& with);
@@ -54,6 +111,7 @@ class Shrinker {
   RunOptions run_options_;
   Clock::time_point start_;
   int64_t runs_ = 0;
+  int64_t candidates_invalid_ = 0;
   bool exhausted_ = false;
   // Set for the workload and duration phases: a candidate whose run is longer or has more
   // operations is no simpler, even if its scenario is smaller (a run stops at its failure).
@@ -80,7 +138,12 @@ bool Shrinker::exhausted() {
 bool Shrinker::attempt(const Scenario& candidate) {
   if (exhausted()) return false;
   const LoadResult loaded = load_scenario(to_json(candidate).dump(), "shrink candidate");
-  if (!loaded.ok()) return false;
+  if (!loaded.ok()) {
+    ++candidates_invalid_;
+    say(fmt::format("  candidate refused by the loader (a shrinker bug): {}",
+                    loaded.error().message));
+    return false;
+  }
   ++runs_;
   RunResult result = run(loaded.scenario(), report_.seed, run_options_);
   if (!same_failure(result)) return false;
@@ -91,6 +154,53 @@ bool Shrinker::attempt(const Scenario& candidate) {
   best_ = loaded.scenario();
   best_result_ = std::move(result);
   return true;
+}
+
+void Shrinker::shrink_nodes() {
+  const int nodes = best_.cluster.nodes;
+  if (nodes <= 1) return;
+  std::vector<int> sizes;
+  for (int size = 1; size < nodes; size += 2) sizes.push_back(size);
+  for (int size = 2; size < nodes; size += 2) sizes.push_back(size);
+  const int64_t runs_before = runs_;
+  for (int size : sizes) {
+    if (size >= best_.cluster.nodes) continue;  // a smaller size fails already
+    const Scenario base = best_;
+    for (const std::vector<int>& kept : node_choices(base, size)) {
+      if (exhausted()) break;
+      if (attempt(keep_nodes(base, kept))) {
+        say(fmt::format("  nodes: {} -> {}, keeping {} ({} runs)", base.cluster.nodes, size,
+                        node_list(kept), runs_ - runs_before));
+        break;
+      }
+    }
+  }
+  if (best_.cluster.nodes == nodes) {
+    say(fmt::format("  nodes: {}, no smaller cluster fails alike ({} runs)", nodes,
+                    runs_ - runs_before));
+  }
+}
+
+void Shrinker::shrink_kinds() {
+  std::set<FaultKind> present;
+  for (const FaultEvent& event : best_.faults.timeline) {
+    if (fault_kind_info(event.kind).lane != FaultLane::none) present.insert(event.kind);
+  }
+  if (present.empty()) return;
+  const int64_t runs_before = runs_;
+  const size_t events_before = best_.faults.timeline.size();
+  std::string removed;
+  for (FaultKind kind : present) {
+    if (exhausted()) break;
+    Scenario candidate = best_;
+    candidate.faults.timeline = without_kind(best_.faults.timeline, kind);
+    if (attempt(candidate)) {
+      removed += fmt::format("{}{}", removed.empty() ? "" : ", ", to_string(kind));
+    }
+  }
+  say(fmt::format("  kinds: {} ({} -> {} events, {} runs)",
+                  removed.empty() ? "none removed" : "without " + removed, events_before,
+                  best_.faults.timeline.size(), runs_ - runs_before));
 }
 
 void Shrinker::shrink_timeline() {
@@ -193,6 +303,8 @@ ShrinkResult Shrinker::shrink() {
     for (int round = 0; round < options_.rounds_max && !exhausted(); ++round) {
       say(fmt::format("round {}:", round + 1));
       const Scenario round_start = best_;
+      shrink_nodes();
+      shrink_kinds();
       shrink_timeline();
       must_not_grow_ = true;
       shrink_workload();
@@ -206,6 +318,7 @@ ShrinkResult Shrinker::shrink() {
   out.after = shrink_size(best_, best_result_);
   out.runs = runs_;
   out.budget_exhausted = exhausted_;
+  out.candidates_invalid = candidates_invalid_;
   return out;
 }
 
@@ -213,7 +326,13 @@ ShrinkResult Shrinker::shrink() {
 
 ShrinkSize shrink_size(const Scenario& scenario, const RunResult& result) {
   ShrinkSize size;
+  size.nodes = scenario.cluster.nodes;
   size.fault_events = result.timeline.size();
+  std::set<FaultKind> kinds;
+  for (const FaultEvent& event : result.timeline) {
+    if (fault_kind_info(event.kind).lane != FaultLane::none) kinds.insert(event.kind);
+  }
+  size.kinds.assign(kinds.begin(), kinds.end());
   size.clients = scenario.workload.clients;
   size.operations = result.operations;
   size.sim_ms = result.stats.simulated.ms();

@@ -5,17 +5,26 @@
 // is a full run (scenarios::run) of a modified concrete scenario with the report's seed,
 // implementation and mutant, and is kept only if it fails with the SAME status and property as
 // the report. In order, while something changes (at most a few rounds):
-//   1. the fault timeline, by ddmin over its events (scenarios/ddmin.h); deleting any event is
+//   1. the cluster: fewer nodes (scenarios/node_subset.h: events about a removed node are
+//      dropped, partitions and bridges rebuilt from the nodes left). Odd sizes first, smallest
+//      first (from 7: 1, 3, 5), then the even sizes below the size reached (2, 4, ...); for each
+//      size, first the nodes the most timeline events name, then the lowest-numbered nodes;
+//   2. the fault kinds: for each kind that starts a fault (fault.h), in enum order, every event
+//      of that kind at once, with the events that end it (fault_end_kind) when no remaining
+//      event of another kind needs them: removing `crash` removes every `restart` too;
+//   3. the fault timeline, by ddmin over its events (scenarios/ddmin.h); deleting any event is
 //      valid because end events are harmless when nothing is in effect (fault_injector.h);
-//   2. the workload: fewer clients, then an ops_max cap, then fewer keys;
-//   3. the duration: shorter, in whole milliseconds, keeping every remaining event (and a
+//   4. the workload: fewer clients, then an ops_max cap, then fewer keys;
+//   5. the duration: shorter, in whole milliseconds, keeping every remaining event (and a
 //      self-timed event's end) within it.
-// In phases 2 and 3 a candidate must also not make the run longer in simulated time or give it
+// In phases 4 and 5 a candidate must also not make the run longer in simulated time or give it
 // more operations (a run stops at its failure, so a smaller scenario can still run longer).
+// Fewer nodes and fewer kinds are simpler to read whatever the run's length, like fewer events.
 // Numbers are searched from the smallest up (0, 1, 2, 4, ... then bisection between the last
 // passing and the first failing value), so the shrunk values are small but, for a predicate that
 // is not monotone, not necessarily the least. Each candidate scenario goes through to_json and
-// the loader before it runs, so it is valid and is exactly what a written report replays.
+// the loader before it runs, so it is valid and is exactly what a written report replays (a
+// candidate the loader refuses is a shrinker bug: it is counted, not run).
 // The work is bounded by a wall-clock budget (the only wall clock read here; it is outside any
 // simulation, so a shrink may stop earlier on a slower machine) and by a number of runs.
 // The result carries the final run's result, whose fingerprint a shrunk report must carry.
@@ -24,6 +33,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "scenarios/report.h"
 #include "scenarios/runner.h"
@@ -34,15 +44,19 @@ namespace scenarios {
 struct ShrinkOptions {
   double time_budget_s = 300;  // wall seconds; > 0
   int64_t runs_max = 2000;     // candidate runs, the first reproduction included; >= 1
-  int rounds_max = 3;          // passes over timeline, workload and duration; >= 1
+  int rounds_max = 3;          // passes over all the phases; >= 1
   // Called with one line per phase and per reduction kept (for the CLI); may be empty.
   std::function<void(const std::string&)> progress;
 };
 
 struct ShrinkSize {
+  int nodes = 0;  // cluster.nodes
   // Events of the applied timeline, as the report holds it: the nemesis's closing
   // heal-everything at the end of the faulty phase (nemesis.h, 4.) included.
   size_t fault_events = 0;
+  // The kinds of those events that start a fault (lane other than none, fault.h), distinct, in
+  // enum order: what a reader must understand, the end events and closing heal aside.
+  std::vector<FaultKind> kinds;
   int clients = 0;
   uint64_t operations = 0;  // client operations recorded by the run
   int64_t sim_ms = 0;       // simulated time of the run (faulty and liveness phases)
@@ -57,6 +71,7 @@ struct ShrinkResult {
   ShrinkSize after;
   int64_t runs = 0;
   bool budget_exhausted = false;
+  int64_t candidates_invalid = 0;  // candidates the loader refused (not run); 0 unless a bug
 };
 
 ShrinkSize shrink_size(const Scenario& scenario, const RunResult& result);

@@ -1,8 +1,9 @@
 // `raftsim shrink REPORT` reduces a failure report to a smaller scenario that fails the same way
-// (scenarios/shrink.h): its fault timeline, then its workload, then its duration. It prints the
-// size before and after (fault events, clients, operations, simulated time) and writes a report
-// of the shrunk run (default `<REPORT>.shrunk.json`) that `raftsim replay` reproduces with the
-// same failure and fingerprint. Exit codes: 0 when the shrunk report was written, 5 when the
+// (scenarios/shrink.h): its cluster, its fault kinds, its fault timeline, then its workload, then
+// its duration. It prints the size before and after (fault events, clients, operations, simulated
+// time; then "nodes 7 -> 3" and the kinds of faults) and writes a report of the shrunk run
+// (default `<REPORT>.shrunk.json`) that `raftsim replay` reproduces with the same failure and
+// fingerprint. Exit codes: 0 when the shrunk report was written, 5 when the
 // report's own failure does not reproduce, 65 for a bad report or one that did not fail, 64 for
 // bad arguments.
 #include <fmt/core.h>
@@ -30,11 +31,20 @@ std::string describe(const scenarios::ShrinkSize& size) {
                      size.fault_events, size.clients, size.operations, size.sim_ms);
 }
 
+// "crash, partition" or "none".
+std::string kind_list(const std::vector<scenarios::FaultKind>& kinds) {
+  std::string text;
+  for (scenarios::FaultKind kind : kinds) {
+    text += fmt::format("{}{}", text.empty() ? "" : ", ", scenarios::to_string(kind));
+  }
+  return text.empty() ? "none" : text;
+}
+
 nlohmann::ordered_json size_json(const scenarios::ShrinkSize& size) {
-  return {{"fault_events", size.fault_events},
-          {"clients", size.clients},
-          {"operations", size.operations},
-          {"sim_ms", size.sim_ms}};
+  nlohmann::ordered_json kinds = nlohmann::ordered_json::array();
+  for (scenarios::FaultKind kind : size.kinds) kinds.push_back(scenarios::to_string(kind));
+  return {{"nodes", size.nodes},     {"fault_events", size.fault_events}, {"kinds", kinds},
+          {"clients", size.clients}, {"operations", size.operations},     {"sim_ms", size.sim_ms}};
 }
 
 int shrink(const ShrinkArgs& args) {
@@ -90,10 +100,17 @@ int shrink(const ShrinkArgs& args) {
     j["after"] = size_json(shrunk.after);
     j["runs"] = shrunk.runs;
     j["budget_exhausted"] = shrunk.budget_exhausted;
+    j["candidates_invalid"] = shrunk.candidates_invalid;
     j["fingerprint"] = fmt::format("{:016x}", written.fingerprint);
     fmt::print("{}\n", j.dump());
   } else {
     fmt::print("before: {}\nafter:  {}\n", describe(shrunk.before), describe(shrunk.after));
+    fmt::print("nodes {} -> {}; fault kinds {} -> {}\n", shrunk.before.nodes, shrunk.after.nodes,
+               kind_list(shrunk.before.kinds), kind_list(shrunk.after.kinds));
+    if (shrunk.candidates_invalid > 0) {
+      fmt::print(stderr, "raftsim: {} shrink candidates were invalid scenarios (a bug)\n",
+                 shrunk.candidates_invalid);
+    }
     fmt::print("{} runs{}; wrote {} (fingerprint {:016x}): raftsim replay {}\n", shrunk.runs,
                shrunk.budget_exhausted ? " (budget exhausted)" : "", out, written.fingerprint, out);
   }

@@ -1,7 +1,8 @@
 // End-to-end tests of `raftsim shrink`. The reference Raft has no bugs, so the failing run comes
 // from a deliberately failing scenario (tests/cli/data/liveness_after_crash_all.json): the whole
 // cluster is down when the faulty phase ends and the liveness bound is 1 ms, while its twenty-odd
-// other fault events are benign. The shrinker must keep the crash and drop the rest.
+// other fault events are benign. The shrinker must keep the crash and drop the rest, down to a
+// one-node cluster: a crash of the whole cluster fails the same way on any size.
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/cli_run.h"
@@ -28,6 +29,9 @@ TEST_CASE("shrink: a failing report shrinks to the crash, and the shrunk report 
   REQUIRE(shrunk.exit_code == 0);
   CHECK(shrunk.out.find("before: 26 fault events, 3 clients") != std::string::npos);
   CHECK(shrunk.out.find("after:  4 fault events, 0 clients, 0 operations") != std::string::npos);
+  CHECK(shrunk.out.find("nodes 3 -> 1; fault kinds partition, crash_all, clog,") !=
+        std::string::npos);
+  CHECK(shrunk.out.find(" -> crash_all\n") != std::string::npos);
 
   const json report = json::parse(cli_test::read_text(dir.path() / "r.json.shrunk.json"));
   CHECK(report["status"] == "liveness");
@@ -36,6 +40,7 @@ TEST_CASE("shrink: a failing report shrinks to the crash, and the shrunk report 
   REQUIRE(timeline.size() == 4);
   CHECK(timeline[0]["fault"] == "crash_all");  // then the closing heal-everything
   CHECK(report["scenario"]["workload"]["clients"] == 0);
+  CHECK(report["scenario"]["cluster"]["nodes"] == 1);
   CHECK(report["scenario"]["duration_ms"].get<int64_t>() < 4000);
 
   const Result replay = dir.raftsim("replay r.json.shrunk.json --json");
@@ -63,6 +68,11 @@ TEST_CASE("shrink: --out, --json and the run budget", "[shrink]") {
   const json result = json::parse(full.out);
   CHECK(result["after"]["fault_events"].get<int>() < result["before"]["fault_events"].get<int>());
   CHECK(result["budget_exhausted"] == false);
+  CHECK(result["candidates_invalid"] == 0);
+  CHECK(result["before"]["nodes"] == 3);
+  CHECK(result["after"]["nodes"] == 1);
+  CHECK(result["after"]["kinds"] == json::array({"crash_all"}));
+  CHECK(result["before"]["kinds"].size() > 1);
 }
 
 TEST_CASE("shrink: a passing report, a missing file and bad arguments are refused", "[shrink]") {

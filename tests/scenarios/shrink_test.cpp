@@ -1,13 +1,15 @@
-// The shrinker (scenarios/shrink.h) through its library API, on a deliberately failing scenario:
-// the reference Raft has no bugs, so the failure is a liveness bound no cluster can meet after a
-// whole-cluster crash at the end of the faulty phase.
+// The shrinker (scenarios/shrink.h) through its library API, on deliberately failing scenarios:
+// the reference Raft has no bugs, so most failures here are a liveness bound no cluster can meet
+// after a whole-cluster crash at the end of the faulty phase; the fewer-nodes test runs a mutant.
 #include "scenarios/shrink.h"
 
 #include <catch2/catch.hpp>
 
+#include "scenarios/library.h"
 #include "scenarios/load.h"
 #include "scenarios/nemesis.h"
 #include "scenarios/report.h"
+#include "scenarios/to_json.h"
 
 namespace {
 
@@ -18,9 +20,17 @@ scenarios::Scenario failing_scenario() {
   return loaded.scenario();
 }
 
-scenarios::Report report_of(const scenarios::Scenario& scenario, uint64_t seed) {
-  const scenarios::RunResult result = scenarios::run(scenario, seed);
-  return scenarios::make_report(scenario, seed, {}, result, "test");
+// Kind names, which Catch prints better than the enum.
+std::vector<std::string> names(const std::vector<scenarios::FaultKind>& kinds) {
+  std::vector<std::string> out;
+  for (scenarios::FaultKind kind : kinds) out.emplace_back(scenarios::to_string(kind));
+  return out;
+}
+
+scenarios::Report report_of(const scenarios::Scenario& scenario, uint64_t seed,
+                            const scenarios::RunOptions& options = {}) {
+  const scenarios::RunResult result = scenarios::run(scenario, seed, options);
+  return scenarios::make_report(scenario, seed, options, result, "test");
 }
 
 }  // namespace
@@ -69,4 +79,78 @@ TEST_CASE("shrink: the run budget bounds the work") {
   CHECK(shrunk.runs == 4);
   CHECK(shrunk.budget_exhausted);
   CHECK(shrunk.result.status == scenarios::Status::liveness);
+}
+
+TEST_CASE("shrink: a seven-node failure of a mutant shrinks to fewer nodes and fails alike") {
+  // chaos draws every fault kind, partitions, bridges, cuts and crash_minority among them, so
+  // the node phase rebuilds all of them for smaller clusters.
+  std::optional<scenarios::Scenario> chaos = scenarios::library_scenario("chaos");
+  REQUIRE(chaos);
+  chaos->cluster.nodes = 7;
+  scenarios::RunOptions options;
+  options.mutant = "no-prev-check";
+  const scenarios::Report report = report_of(*chaos, 1, options);
+  REQUIRE(report.status == scenarios::Status::safety);
+  REQUIRE(report.scenario.cluster.nodes == 7);
+  const scenarios::ShrinkResult shrunk = scenarios::shrink(report);
+  REQUIRE(shrunk.reproduced);
+  CHECK(shrunk.candidates_invalid == 0);
+  CHECK(shrunk.before.nodes == 7);
+  CHECK(shrunk.after.nodes == shrunk.scenario.cluster.nodes);
+  CHECK(shrunk.scenario.cluster.nodes < 7);
+  CHECK(shrunk.after.kinds.size() < shrunk.before.kinds.size());
+  CHECK(shrunk.result.status == report.status);
+  CHECK(shrunk.result.failure->property == report.property);
+  // The shrunk scenario, written and read back as a report would be, replays to the same run.
+  const scenarios::LoadResult written =
+      scenarios::load_scenario(scenarios::to_json(shrunk.scenario).dump(), "shrunk");
+  REQUIRE(written.ok());
+  const scenarios::RunResult replay = scenarios::run(written.scenario(), report.seed, options);
+  CHECK(replay.status == report.status);
+  CHECK(replay.failure->property == report.property);
+  CHECK(replay.fingerprint == shrunk.result.fingerprint);
+}
+
+TEST_CASE("shrink: kind removal drops every event of an irrelevant kind, with its end events") {
+  // One node, so no smaller cluster is tried: the reproduction and the kind phase's four
+  // candidates (crash, crash_all, drop_burst, disk_slow) use the whole run budget, and ddmin
+  // never runs. Only the crash_all matters (the liveness bound is 1 ms).
+  const scenarios::LoadResult loaded = scenarios::load_scenario(R"({
+    "format": "raftsim-scenario/1", "name": "kinds", "duration_ms": 3000,
+    "cluster": {"nodes": 1}, "workload": {"clients": 1, "keys": 2},
+    "liveness": {"leader_within_ms": 1},
+    "faults": {"timeline": [
+      {"at_ms": 200, "fault": "crash", "node": 0},
+      {"at_ms": 300, "fault": "drop_burst", "p": 0.3},
+      {"at_ms": 400, "fault": "restart", "node": 0},
+      {"at_ms": 600, "fault": "crash", "node": 0},
+      {"at_ms": 700, "fault": "burst_end"},
+      {"at_ms": 800, "fault": "restart", "node": 0},
+      {"at_ms": 900, "fault": "disk_slow", "node": 0, "factor": 5},
+      {"at_ms": 1200, "fault": "disk_restore", "node": 0},
+      {"at_ms": 1300, "fault": "disk_slow", "node": 0, "factor": 3},
+      {"at_ms": 1600, "fault": "disk_restore", "node": 0},
+      {"at_ms": 2500, "fault": "crash_all"}]}})",
+                                                                "test");
+  REQUIRE(loaded.ok());
+  const scenarios::Report report = report_of(loaded.scenario(), 1);
+  REQUIRE(report.status == scenarios::Status::liveness);
+  scenarios::ShrinkOptions options;
+  options.runs_max = 5;
+  const scenarios::ShrinkResult shrunk = scenarios::shrink(report, options);
+  REQUIRE(shrunk.reproduced);
+  CHECK(shrunk.runs == 5);
+  using Names = std::vector<std::string>;
+  CHECK(names(shrunk.before.kinds) == Names{"crash", "crash_all", "drop_burst", "disk_slow"});
+  CHECK(names(shrunk.after.kinds) == Names{"crash_all"});
+  std::vector<scenarios::FaultKind> kinds;
+  for (const scenarios::FaultEvent& event : shrunk.scenario.faults.timeline) {
+    kinds.push_back(event.kind);
+  }
+  // No restart, burst_end or disk_restore is left: they went with their kinds. The closing
+  // restart_all stays with the crash_all it ends.
+  CHECK(names(kinds) == Names{"crash_all", "heal", "restart_all"});
+  CHECK(shrunk.result.status == scenarios::Status::liveness);
+  CHECK(shrunk.result.failure->property == report.property);
+  CHECK(shrunk.candidates_invalid == 0);
 }
