@@ -66,7 +66,7 @@ int list_scenarios() {
     fmt::print("{:<{}}  {}\n", entry.name, name_width,
                wrapped(entry.description, name_width + 2, kLineWidth));
   }
-  fmt::print("\nthe swarm and {} library scenarios; `raftsim scenarios show NAME` prints one.\n",
+  fmt::print("\n{} library scenarios and the swarm; `raftsim scenarios show NAME` prints one.\n",
              entries.size());
   return kExitOk;
 }
