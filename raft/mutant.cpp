@@ -73,6 +73,14 @@ const std::vector<MutantInfo>& mutants() {
       {Mutant::kv_dedup_not_in_snapshot, "kv-dedup-not-in-snapshot", "kv",
        "the duplicate table is part of the snapshot", "§7, §8",
        "after installing a snapshot a retry applies twice: linearizability"},
+      {Mutant::follower_commit_only_with_entries, "follower-commit-only-with-entries", "raft",
+       "a follower advances its commit index from every successful AppendEntries, heartbeats "
+       "included",
+       "Figure 2 AppendEntries rule 5",
+       "the commit index moves only with new entries, so a follower learns that entries "
+       "committed only when the next ones arrive, and never for the last ones: its state "
+       "machine lags (lab: agreement never reaches every server). Safe: the leader serves "
+       "every client, so only a check of the followers' applied state sees it"},
   };
   return table;
 }

@@ -33,6 +33,7 @@ enum class Mutant : uint8_t {
   kv_reads_skip_log,
   kv_no_dedup,
   kv_dedup_not_in_snapshot,
+  follower_commit_only_with_entries,
 };
 
 struct MutantInfo {

@@ -91,7 +91,8 @@ std::optional<AppendEntriesReply> Raft::on_append_entries(const AppendEntriesArg
       reply.success = true;
       // Figure 2, rule 5: only as far as this request proves our log matches the leader's.
       const Index verified = prev + args.entries.size();
-      set_commit(lock, std::min({args.leader_commit, verified, log_.last_index()}));
+      if (!args.entries.empty() || !bug(Mutant::follower_commit_only_with_entries))
+        set_commit(lock, std::min({args.leader_commit, verified, log_.last_index()}));
     }
   }
   persist_now();
