@@ -81,6 +81,15 @@ const std::vector<MutantInfo>& mutants() {
        "committed only when the next ones arrive, and never for the last ones: its state "
        "machine lags (lab: agreement never reaches every server). Safe: the leader serves "
        "every client, so only a check of the followers' applied state sees it"},
+      {Mutant::leader_not_counted, "leader-not-counted", "raft",
+       "the leader counts itself towards the commit quorum", "§5.3, Figure 2 Leaders rule 4",
+       "commits need a majority of the followers alone: with one of three or two of five "
+       "peers down nothing commits until they return (lab: agreement with a follower down "
+       "fails). Safe, and once every fault has healed all peers are back, so liveness holds"},
+      {Mutant::majority_off_by_one, "majority-off-by-one", "raft",
+       "a candidate needs votes from a majority of the cluster, n/2 + 1, its own included", "§5.2",
+       "n/2 votes win: on three peers a candidate elects itself, on five two votes suffice, so "
+       "two candidates win one term: Vote Quorum, then Election Safety"},
   };
   return table;
 }

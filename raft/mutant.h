@@ -34,6 +34,8 @@ enum class Mutant : uint8_t {
   kv_no_dedup,
   kv_dedup_not_in_snapshot,
   follower_commit_only_with_entries,
+  leader_not_counted,
+  majority_off_by_one,
 };
 
 struct MutantInfo {
