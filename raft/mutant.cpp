@@ -90,6 +90,18 @@ const std::vector<MutantInfo>& mutants() {
        "a candidate needs votes from a majority of the cluster, n/2 + 1, its own included", "§5.2",
        "n/2 votes win: on three peers a candidate elects itself, on five two votes suffice, so "
        "two candidates win one term: Vote Quorum, then Election Safety"},
+      {Mutant::start_index_off_by_one, "start-index-off-by-one", "raft",
+       "Start() returns the index at which the command was appended", "§5.3 (the lab's Start())",
+       "the index returned is one past the command's (len(log) of a log with a dummy entry at "
+       "0): a tester waiting for its command at that index sees another command there, or "
+       "none (lab: agreement fails). The KV service matches applies by client and sequence "
+       "and is not misled"},
+      {Mutant::state_claims_leader_as_candidate, "state-claims-leader-as-candidate", "raft",
+       "GetState reports a peer as leader only once it has won its term",
+       "§5.2 (the lab's GetState)",
+       "state() says leader for a candidate (state != follower): a candidate and the real "
+       "leader of its term both claim it (Election Safety, from state polls), and a minority "
+       "partition claims a leader"},
   };
   return table;
 }

@@ -36,6 +36,8 @@ enum class Mutant : uint8_t {
   follower_commit_only_with_entries,
   leader_not_counted,
   majority_off_by_one,
+  start_index_off_by_one,
+  state_claims_leader_as_candidate,
 };
 
 struct MutantInfo {
