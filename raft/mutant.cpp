@@ -102,6 +102,13 @@ const std::vector<MutantInfo>& mutants() {
        "state() says leader for a candidate (state != follower): a candidate and the real "
        "leader of its term both claim it (Election Safety, from state polls), and a minority "
        "partition claims a leader"},
+      {Mutant::ack_before_durable, "ack-before-durable", "raft",
+       "a follower's entries are on stable storage before it acknowledges them",
+       "§5.3, Figure 2 (persistent state)",
+       "the reply leaves while the entries are still being saved in the background; a crash "
+       "in that window loses entries the leader counted as replicated, so a committed entry "
+       "can vanish: Leader Completeness or State Machine Safety. Needs a crash within a disk "
+       "write's latency of an acknowledgement"},
   };
   return table;
 }

@@ -38,6 +38,7 @@ enum class Mutant : uint8_t {
   majority_off_by_one,
   start_index_off_by_one,
   state_claims_leader_as_candidate,
+  ack_before_durable,
 };
 
 struct MutantInfo {
