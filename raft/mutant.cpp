@@ -109,6 +109,19 @@ const std::vector<MutantInfo>& mutants() {
        "in that window loses entries the leader counted as replicated, so a committed entry "
        "can vanish: Leader Completeness or State Machine Safety. Needs a crash within a disk "
        "write's latency of an acknowledgement"},
+      {Mutant::snapshot_boundary_prev_term, "snapshot-boundary-prev-term", "raft",
+       "the term at the log's base index is the snapshot's last included term",
+       "§7, Figure 13, Figure 2 AppendEntries rule 2",
+       "the follower's term lookup knows only the entries after the base and reads the base's "
+       "term as 0, so AppendEntries whose prevLogIndex is the snapshot's last index is "
+       "rejected forever: a follower whose log ends at its snapshot catches up only by the "
+       "leader's next snapshot (lab: agreement never reaches it), and a majority that needs it "
+       "makes no progress (liveness). Safe"},
+      {Mutant::kv_snapshot_index_off_by_one, "kv-snapshot-index-off-by-one", "kv",
+       "a snapshot holds exactly the commands through the index it is labelled with", "§7",
+       "the size check runs before the command just received is applied, and the snapshot is "
+       "labelled with that command's index: a restart, or a follower that installs the "
+       "snapshot, skips the command: a lost write, linearizability"},
   };
   return table;
 }

@@ -39,6 +39,8 @@ enum class Mutant : uint8_t {
   start_index_off_by_one,
   state_claims_leader_as_candidate,
   ack_before_durable,
+  snapshot_boundary_prev_term,
+  kv_snapshot_index_off_by_one,
 };
 
 struct MutantInfo {

@@ -80,11 +80,13 @@ std::optional<AppendEntriesReply> Raft::on_append_entries(const AppendEntriesArg
     if (bug(Mutant::commit_not_capped))
       set_commit(lock, std::min(args.leader_commit, log_.last_index()));
     const Index prev = args.prev_log_index;
+    // At the base, the term is the snapshot's last included term (Figure 13).
+    Term prev_term = log_.knows(prev) ? log_.term_at(prev) : 0;
+    if (bug(Mutant::snapshot_boundary_prev_term) && prev == log_.base_index()) prev_term = 0;
     if (prev > log_.last_index() && !bug(Mutant::no_prev_check)) {
       reply.conflict_index = log_.last_index() + 1;
-    } else if (prev >= log_.base_index() && prev <= log_.last_index() &&
-               log_.term_at(prev) != args.prev_log_term && !bug(Mutant::no_prev_check)) {
-      reply.conflict_term = log_.term_at(prev);
+    } else if (log_.knows(prev) && prev_term != args.prev_log_term && !bug(Mutant::no_prev_check)) {
+      reply.conflict_term = prev_term;
       reply.conflict_index = log_.first_index_of_term_at(prev);
     } else {
       merge_entries(lock, args);
