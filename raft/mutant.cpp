@@ -122,6 +122,16 @@ const std::vector<MutantInfo>& mutants() {
        "the size check runs before the command just received is applied, and the snapshot is "
        "labelled with that command's index: a restart, or a follower that installs the "
        "snapshot, skips the command: a lost write, linearizability"},
+      {Mutant::uptodate_term_or_length, "uptodate-term-or-length", "raft",
+       "up-to-date compares lengths only when the last entries' terms are equal", "§5.4.1",
+       "up-to-date is lastLogTerm > mine || lastLogIndex >= mine: right whenever terms and "
+       "lengths agree, but a longer log of stale terms wins an election: Leader Completeness"},
+      {Mutant::uptodate_both_at_least, "uptodate-both-at-least", "raft",
+       "a log with a later last term is more up-to-date, whatever its length", "§5.4.1",
+       "up-to-date is lastLogTerm >= mine && lastLogIndex >= mine: safe, but a shorter log "
+       "of a later term is refused by peers holding longer logs of stale terms, which it "
+       "refuses in turn, so after a partition heals no peer may win an election (lab: "
+       "agreement fails): liveness"},
   };
   return table;
 }

@@ -41,6 +41,8 @@ enum class Mutant : uint8_t {
   ack_before_durable,
   snapshot_boundary_prev_term,
   kv_snapshot_index_off_by_one,
+  uptodate_term_or_length,
+  uptodate_both_at_least,
 };
 
 struct MutantInfo {

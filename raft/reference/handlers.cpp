@@ -46,6 +46,12 @@ std::optional<RequestVoteReply> Raft::on_request_vote(const RequestVoteArgs& arg
         args.last_log_term > log_.last_term() ||
         (args.last_log_term == log_.last_term() && args.last_log_index >= log_.last_index());
     if (bug(Mutant::uptodate_by_length)) up_to_date = args.last_log_index >= log_.last_index();
+    if (bug(Mutant::uptodate_term_or_length))
+      up_to_date =
+          args.last_log_term > log_.last_term() || args.last_log_index >= log_.last_index();
+    if (bug(Mutant::uptodate_both_at_least))
+      up_to_date =
+          args.last_log_term >= log_.last_term() && args.last_log_index >= log_.last_index();
     if (bug(Mutant::no_election_restriction)) up_to_date = true;
     const bool free = voted_for_ == sim::kNoNode || voted_for_ == args.candidate;
     if (args.term == current_term_ && free && up_to_date) {
