@@ -73,6 +73,65 @@ const std::vector<MutantInfo>& mutants() {
       {Mutant::kv_dedup_not_in_snapshot, "kv-dedup-not-in-snapshot", "kv",
        "the duplicate table is part of the snapshot", "§7, §8",
        "after installing a snapshot a retry applies twice: linearizability"},
+      {Mutant::follower_commit_only_with_entries, "follower-commit-only-with-entries", "raft",
+       "a follower advances its commit index from every successful AppendEntries, heartbeats "
+       "included",
+       "Figure 2 AppendEntries rule 5",
+       "the commit index moves only with new entries, so a follower learns that entries "
+       "committed only when the next ones arrive, and never for the last ones: its state "
+       "machine lags (lab: agreement never reaches every server). Safe: the leader serves "
+       "every client, so only a check of the followers' applied state sees it"},
+      {Mutant::leader_not_counted, "leader-not-counted", "raft",
+       "the leader counts itself towards the commit quorum", "§5.3, Figure 2 Leaders rule 4",
+       "commits need a majority of the followers alone: with one of three or two of five "
+       "peers down nothing commits until they return (lab: agreement with a follower down "
+       "fails). Safe, and once every fault has healed all peers are back, so liveness holds"},
+      {Mutant::majority_off_by_one, "majority-off-by-one", "raft",
+       "a candidate needs votes from a majority of the cluster, n/2 + 1, its own included", "§5.2",
+       "n/2 votes win: on three peers a candidate elects itself, on five two votes suffice, so "
+       "two candidates win one term: Vote Quorum, then Election Safety"},
+      {Mutant::start_index_off_by_one, "start-index-off-by-one", "raft",
+       "Start() returns the index at which the command was appended", "§5.3 (the lab's Start())",
+       "the index returned is one past the command's (len(log) of a log with a dummy entry at "
+       "0): a tester waiting for its command at that index sees another command there, or "
+       "none (lab: agreement fails). The KV service matches applies by client and sequence "
+       "and is not misled"},
+      {Mutant::state_claims_leader_as_candidate, "state-claims-leader-as-candidate", "raft",
+       "GetState reports a peer as leader only once it has won its term",
+       "§5.2 (the lab's GetState)",
+       "state() says leader for a candidate (state != follower): a candidate and the real "
+       "leader of its term both claim it (Election Safety, from state polls), and a minority "
+       "partition claims a leader"},
+      {Mutant::ack_before_durable, "ack-before-durable", "raft",
+       "a follower's entries are on stable storage before it acknowledges them",
+       "§5.3, Figure 2 (persistent state)",
+       "the reply leaves while the entries are still being saved in the background; a crash "
+       "in that window loses entries the leader counted as replicated, so a committed entry "
+       "can vanish: Leader Completeness or State Machine Safety. Needs a crash within a disk "
+       "write's latency of an acknowledgement"},
+      {Mutant::snapshot_boundary_prev_term, "snapshot-boundary-prev-term", "raft",
+       "the term at the log's base index is the snapshot's last included term",
+       "§7, Figure 13, Figure 2 AppendEntries rule 2",
+       "the follower's term lookup knows only the entries after the base and reads the base's "
+       "term as 0, so AppendEntries whose prevLogIndex is the snapshot's last index is "
+       "rejected forever: a follower whose log ends at its snapshot catches up only by the "
+       "leader's next snapshot (lab: agreement never reaches it), and a majority that needs it "
+       "makes no progress (liveness). Safe"},
+      {Mutant::kv_snapshot_index_off_by_one, "kv-snapshot-index-off-by-one", "kv",
+       "a snapshot holds exactly the commands through the index it is labelled with", "§7",
+       "the size check runs before the command just received is applied, and the snapshot is "
+       "labelled with that command's index: a restart, or a follower that installs the "
+       "snapshot, skips the command: a lost write, linearizability"},
+      {Mutant::uptodate_term_or_length, "uptodate-term-or-length", "raft",
+       "up-to-date compares lengths only when the last entries' terms are equal", "§5.4.1",
+       "up-to-date is lastLogTerm > mine || lastLogIndex >= mine: right whenever terms and "
+       "lengths agree, but a longer log of stale terms wins an election: Leader Completeness"},
+      {Mutant::uptodate_both_at_least, "uptodate-both-at-least", "raft",
+       "a log with a later last term is more up-to-date, whatever its length", "§5.4.1",
+       "up-to-date is lastLogTerm >= mine && lastLogIndex >= mine: safe, but a shorter log "
+       "of a later term is refused by peers holding longer logs of stale terms, which it "
+       "refuses in turn, so after a partition heals no peer may win an election (lab: "
+       "agreement fails): liveness"},
   };
   return table;
 }

@@ -33,6 +33,16 @@ enum class Mutant : uint8_t {
   kv_reads_skip_log,
   kv_no_dedup,
   kv_dedup_not_in_snapshot,
+  follower_commit_only_with_entries,
+  leader_not_counted,
+  majority_off_by_one,
+  start_index_off_by_one,
+  state_claims_leader_as_candidate,
+  ack_before_durable,
+  snapshot_boundary_prev_term,
+  kv_snapshot_index_off_by_one,
+  uptodate_term_or_length,
+  uptodate_both_at_least,
 };
 
 struct MutantInfo {

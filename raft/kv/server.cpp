@@ -159,10 +159,13 @@ void Server::applier_loop() {
       if (msg->snapshot_valid) {
         install_snapshot(lock, *msg);
       } else if (msg->command_valid) {
+        if (options_.mutant == raft::Mutant::kv_snapshot_index_off_by_one &&
+            msg->command_index == last_applied_ + 1)
+          snapshot = snapshot_due(lock, msg->command_index);  // the table lacks this command yet
         apply_command(lock, *msg);
       }
-      snapshot = snapshot_due(lock);
-      index = last_applied_;
+      if (!snapshot.has_value()) snapshot = snapshot_due(lock, last_applied_);
+      index = snapshot_index_;
     }
     applied_cv_.notify_all();
     if (snapshot.has_value()) peer_->snapshot(index, *snapshot);  // mu_ released
@@ -213,14 +216,14 @@ void Server::fail_waiters_through(Lock&, raft::Index index) {
   }
 }
 
-std::optional<raft::Bytes> Server::snapshot_due(Lock&) {
+std::optional<raft::Bytes> Server::snapshot_due(Lock&, raft::Index index) {
   if (options_.max_raft_state <= 0) return std::nullopt;
-  if (last_applied_ <= snapshot_index_) return std::nullopt;
+  if (index <= snapshot_index_) return std::nullopt;
   if (persister_.raft_state_size() < static_cast<size_t>(options_.max_raft_state)) {
     return std::nullopt;
   }
-  snapshot_index_ = last_applied_;
-  return state_.encode(last_applied_);
+  snapshot_index_ = index;
+  return state_.encode(index);
 }
 
 }  // namespace kv

@@ -99,7 +99,9 @@ class Server {
   void apply_command(Lock& lock, const raft::ApplyMsg& msg);
   void install_snapshot(Lock& lock, const raft::ApplyMsg& msg);
   void fail_waiters_through(Lock& lock, raft::Index index);
-  std::optional<raft::Bytes> snapshot_due(Lock& lock);
+  // A snapshot of the table, labelled `index` (the table holds the commands through it), once
+  // the Raft state on disk has reached max_raft_state.
+  std::optional<raft::Bytes> snapshot_due(Lock& lock, raft::Index index);
 
   std::shared_ptr<raft::Peer> peer_;
   std::shared_ptr<sim::Channel<raft::ApplyMsg>> apply_;

@@ -17,6 +17,11 @@ void Raft::reset_election_deadline(Lock&) {
   election_deadline_ = sim::now() + timeout;
 }
 
+int Raft::votes_needed() const {
+  if (bug(Mutant::majority_off_by_one)) return static_cast<int>(ctx_.peers.size()) / 2;
+  return majority();
+}
+
 void Raft::election_loop() {
   for (;;) {
     sim::Instant wake;
@@ -56,7 +61,7 @@ void Raft::start_election() {
     Lock lock(mu_);
     if (killed_ || role_ != Role::candidate || current_term_ != args.term) return;
     observer_.on_vote(me_, args.term, me_);
-    if (votes_ >= majority()) {
+    if (votes_ >= votes_needed()) {
       become_leader(lock);
       return;
     }
@@ -80,7 +85,7 @@ void Raft::request_vote(NodeId peer, RequestVoteArgs args) {
   // A reply to an election that has since ended counts for nothing.
   if (role_ != Role::candidate || !reply->vote_granted) return;
   if (current_term_ != args.term && !bug(Mutant::stale_reply)) return;
-  if (++votes_ >= majority()) become_leader(lock);
+  if (++votes_ >= votes_needed()) become_leader(lock);
 }
 
 void Raft::become_leader(Lock& lock) {

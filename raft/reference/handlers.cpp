@@ -46,6 +46,12 @@ std::optional<RequestVoteReply> Raft::on_request_vote(const RequestVoteArgs& arg
         args.last_log_term > log_.last_term() ||
         (args.last_log_term == log_.last_term() && args.last_log_index >= log_.last_index());
     if (bug(Mutant::uptodate_by_length)) up_to_date = args.last_log_index >= log_.last_index();
+    if (bug(Mutant::uptodate_term_or_length))
+      up_to_date =
+          args.last_log_term > log_.last_term() || args.last_log_index >= log_.last_index();
+    if (bug(Mutant::uptodate_both_at_least))
+      up_to_date =
+          args.last_log_term >= log_.last_term() && args.last_log_index >= log_.last_index();
     if (bug(Mutant::no_election_restriction)) up_to_date = true;
     const bool free = voted_for_ == sim::kNoNode || voted_for_ == args.candidate;
     if (args.term == current_term_ && free && up_to_date) {
@@ -80,21 +86,25 @@ std::optional<AppendEntriesReply> Raft::on_append_entries(const AppendEntriesArg
     if (bug(Mutant::commit_not_capped))
       set_commit(lock, std::min(args.leader_commit, log_.last_index()));
     const Index prev = args.prev_log_index;
+    // At the base, the term is the snapshot's last included term (Figure 13).
+    Term prev_term = log_.knows(prev) ? log_.term_at(prev) : 0;
+    if (bug(Mutant::snapshot_boundary_prev_term) && prev == log_.base_index()) prev_term = 0;
     if (prev > log_.last_index() && !bug(Mutant::no_prev_check)) {
       reply.conflict_index = log_.last_index() + 1;
-    } else if (prev >= log_.base_index() && prev <= log_.last_index() &&
-               log_.term_at(prev) != args.prev_log_term && !bug(Mutant::no_prev_check)) {
-      reply.conflict_term = log_.term_at(prev);
+    } else if (log_.knows(prev) && prev_term != args.prev_log_term && !bug(Mutant::no_prev_check)) {
+      reply.conflict_term = prev_term;
       reply.conflict_index = log_.first_index_of_term_at(prev);
     } else {
       merge_entries(lock, args);
       reply.success = true;
       // Figure 2, rule 5: only as far as this request proves our log matches the leader's.
       const Index verified = prev + args.entries.size();
-      set_commit(lock, std::min({args.leader_commit, verified, log_.last_index()}));
+      if (!args.entries.empty() || !bug(Mutant::follower_commit_only_with_entries))
+        set_commit(lock, std::min({args.leader_commit, verified, log_.last_index()}));
     }
   }
-  persist_now();
+  // What the reply acknowledges is durable before it leaves (Figure 2).
+  if (!bug(Mutant::ack_before_durable)) persist_now();
   return reply;
 }
 

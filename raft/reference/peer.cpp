@@ -48,12 +48,16 @@ StartResult Raft::start(const Bytes& command) {
   append_entry(lock, Entry{current_term_, command});
   // Replicate at once rather than on the next heartbeat; the round persists first.
   request_replication(lock);
-  return {log_.last_index(), current_term_, true};
+  Index index = log_.last_index();
+  if (bug(Mutant::start_index_off_by_one)) ++index;
+  return {index, current_term_, true};
 }
 
 PeerState Raft::state() {
   Lock lock(mu_);
-  return {current_term_, role_ == Role::leader && !killed_};
+  bool is_leader = role_ == Role::leader;
+  if (bug(Mutant::state_claims_leader_as_candidate)) is_leader = role_ != Role::follower;
+  return {current_term_, is_leader && !killed_};
 }
 
 void Raft::kill() {

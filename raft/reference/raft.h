@@ -87,6 +87,8 @@ class Raft final : public Peer {
   // True when the named deliberate bug is switched on (raft/mutant.h).
   bool bug(Mutant mutant) const { return ctx_.options.mutant == mutant; }
   int majority() const { return static_cast<int>(ctx_.peers.size()) / 2 + 1; }
+  // Votes that win an election: a majority, the candidate's own vote included (§5.2).
+  int votes_needed() const;
 
   PeerContext ctx_;
   NodeId me_;

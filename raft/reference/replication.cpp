@@ -105,6 +105,7 @@ void Raft::advance_commit(Lock& lock) {
        --index) {
     if (log_.at(index).term != current_term_ && !bug(Mutant::figure8_commit)) break;
     int replicas = durable_last_index_ >= index ? 1 : 0;  // the leader counts only what it saved
+    if (bug(Mutant::leader_not_counted)) replicas = 0;
     for (size_t peer = 0; peer < ctx_.peers.size(); ++peer) {
       if (static_cast<NodeId>(peer) != me_ && match_index_[peer] >= index) ++replicas;
     }
