@@ -13,7 +13,7 @@ using L = FaultLane;
 constexpr uint32_t kLink = kFieldFrom | kFieldTo;
 
 // Indexed by the enum's value; the constructor order must follow the enum.
-constexpr std::array<FaultKindInfo, 32> kKinds{{
+constexpr std::array<FaultKindInfo, 33> kKinds{{
     {K::partition, "partition", kFieldGroups, 0, false, L::network, 2},
     {K::partition_random_halves, "partition_random_halves", 0, kFieldGroups, true, L::network, 2},
     {K::partition_majority_minority, "partition_majority_minority", 0, kFieldGroups, true,
@@ -46,8 +46,9 @@ constexpr std::array<FaultKindInfo, 32> kKinds{{
     {K::crash_after_snapshot, "crash_after_snapshot", kFieldNode, 0, true, L::crash, 1},
     {K::drop_reply, "drop_reply", kFieldNode, 0, true, L::reply, 2},
     {K::delay_reply, "delay_reply", kFieldNode | kFieldDuration, 0, true, L::reply, 2},
-    {K::partition_leader_minority, "partition_leader_minority", 0, kFieldNodes, true, L::network,
-     5},
+    {K::partition_leader_minority, "partition_leader_minority", 0, kFieldNodes | kFieldCount, true,
+     L::network, 3},
+    {K::start_burst, "start_burst", kFieldCount, 0, true, L::tester, 1},
 }};
 
 constexpr bool table_follows_enum() {
@@ -57,7 +58,7 @@ constexpr bool table_follows_enum() {
   return true;
 }
 static_assert(table_follows_enum());
-static_assert(static_cast<size_t>(K::partition_leader_minority) + 1 == kKinds.size());
+static_assert(static_cast<size_t>(K::start_burst) + 1 == kKinds.size());
 
 }  // namespace
 
@@ -132,6 +133,7 @@ std::optional<FaultKind> fault_end_kind(FaultKind kind) {
     case K::disk_stall:
     case K::drop_reply:
     case K::delay_reply:
+    case K::start_burst:
       return std::nullopt;
   }
   return std::nullopt;

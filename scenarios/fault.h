@@ -61,15 +61,21 @@ enum class FaultKind : uint8_t {
   // (sim/fault_hooks.h, raft/observer.h), at most once, and are disarmed by `node`'s restart
   // (the crash kinds) or by a heal (the reply kinds). A crash fires at the moment's instant, as
   // soon as the fiber that reached it yields.
-  crash_in_save,              // crash during the next save: written, not yet durable
-  crash_after_reply,          // crash right after sending the next RPC reply
-  crash_after_elected,        // crash right after becoming leader
-  crash_after_vote,           // crash right after granting a vote
-  crash_after_commit,         // crash right after the commit index moves
-  crash_after_snapshot,       // crash right after the log is compacted or a snapshot installed
-  drop_reply,                 // the next RPC reply `node` sends is lost
-  delay_reply,                // the next RPC reply `node` sends is held for `duration`
-  partition_leader_minority,  // the current leader and a drawn minority cut off from the rest
+  crash_in_save,         // crash during the next save: written, not yet durable
+  crash_after_reply,     // crash right after sending the next RPC reply
+  crash_after_elected,   // crash right after becoming leader
+  crash_after_vote,      // crash right after granting a vote
+  crash_after_commit,    // crash right after the commit index moves
+  crash_after_snapshot,  // crash right after the log is compacted or a snapshot installed
+  drop_reply,            // the next RPC reply `node` sends is lost
+  delay_reply,           // the next RPC reply `node` sends is held for `duration`
+  // The current leader and a drawn minority cut off from the rest, with `count` Starts submitted
+  // to the leader as it is cut off (the lab's TestBackup: commands that will never commit).
+  partition_leader_minority,
+  // The tester calls Start `count` times on the current leader at once (a Get of a tester's own
+  // client, through the log), as the lab's tests submit commands straight to a peer: with a
+  // leader about to be cut off, this leaves it a long log of entries that never commit.
+  start_burst,
 };
 
 // The fields of FaultEvent a kind uses, as bits.
@@ -83,11 +89,12 @@ enum FaultField : uint32_t {
   kFieldP = 1u << 6,
   kFieldFactor = 1u << 7,
   kFieldPpm = 1u << 8,
+  kFieldCount = 1u << 9,
 };
 
 // Faults of one lane are drawn one at a time by the nemesis, because their end events would
 // also end another fault of the same lane (heal lifts every partition and clog).
-enum class FaultLane : uint8_t { network, crash, burst, disk, clock, reply, none };
+enum class FaultLane : uint8_t { network, crash, burst, disk, clock, reply, tester, none };
 
 struct FaultKindInfo {
   FaultKind kind;
@@ -124,6 +131,7 @@ struct FaultEvent {
   double p = 0.0;      // bursts; [0, 1]
   int64_t factor = 1;  // disk_slow; [1, 1000]
   int64_t ppm = 0;     // clock_drift; |ppm| <= clock.drift_ppm_max
+  int count = 0;       // start_burst, partition_leader_minority (optional); [1, 1000]
 
   bool operator==(const FaultEvent&) const = default;
 };

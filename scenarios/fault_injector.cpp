@@ -8,10 +8,12 @@
 
 namespace scenarios {
 
-FaultInjector::FaultInjector(sim::World& world, const Scenario& scenario, LeaderFinder find_leader)
+FaultInjector::FaultInjector(sim::World& world, const Scenario& scenario, LeaderFinder find_leader,
+                             StartBurst start_burst)
     : world_(world),
       scenario_(scenario),
       find_leader_(std::move(find_leader)),
+      start_burst_(std::move(start_burst)),
       servers_(scenario.cluster.nodes),
       disturbed_at_(static_cast<size_t>(servers_)),
       clogged_until_(static_cast<size_t>(servers_)),
@@ -224,7 +226,8 @@ void FaultInjector::apply(const FaultEvent& event) {
       break;
     case FaultKind::isolate_leader:
     case FaultKind::crash_leader:
-    case FaultKind::partition_leader_minority: {
+    case FaultKind::partition_leader_minority:
+    case FaultKind::start_burst: {
       const std::optional<int> leader = find_leader_();
       detail = leader ? fmt::format(" leader={}", *leader) : " (no leader: nothing done)";
       if (leader && event.kind == FaultKind::isolate_leader) isolate(*leader);
@@ -232,6 +235,9 @@ void FaultInjector::apply(const FaultEvent& event) {
       if (leader && event.kind == FaultKind::partition_leader_minority) {
         partition_leader_minority(event, *leader);
       }
+      const bool burst = event.kind == FaultKind::start_burst ||
+                         event.kind == FaultKind::partition_leader_minority;
+      if (leader && burst && event.count > 0 && start_burst_) start_burst_(*leader, event.count);
       break;
     }
     case FaultKind::crash_in_save:

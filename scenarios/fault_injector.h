@@ -25,8 +25,11 @@ namespace scenarios {
 class FaultInjector {
  public:
   using LeaderFinder = std::function<std::optional<int>()>;
+  // Calls Start `count` times on server `node` (start_burst).
+  using StartBurst = std::function<void(int node, int count)>;
 
-  FaultInjector(sim::World& world, const Scenario& scenario, LeaderFinder find_leader);
+  FaultInjector(sim::World& world, const Scenario& scenario, LeaderFinder find_leader,
+                StartBurst start_burst = {});
   ~FaultInjector();
   FaultInjector(const FaultInjector&) = delete;
   FaultInjector& operator=(const FaultInjector&) = delete;
@@ -64,6 +67,7 @@ class FaultInjector {
   sim::World& world_;
   const Scenario& scenario_;
   LeaderFinder find_leader_;
+  StartBurst start_burst_;
   int servers_;
   std::vector<FaultEvent> armed_;  // moment faults waiting for their moment, in arming order
   void disturb(const FaultEvent& event);

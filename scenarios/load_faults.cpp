@@ -159,6 +159,9 @@ void parse_event_fields(ObjectReader& r, FaultEvent& e, const Scenario& s) {
   if (const Json* v = field(kFieldFactor, "factor")) {
     e.factor = read_integer(*v, r.path_of("factor"), 1, 1000);
   }
+  if (const Json* v = field(kFieldCount, "count")) {
+    e.count = static_cast<int>(read_integer(*v, r.path_of("count"), 1, 1000));
+  }
   if (const Json* v = field(kFieldPpm, "ppm")) {
     int64_t bound = s.clock.drift_ppm_max;
     e.ppm = read_integer(*v, r.path_of("ppm"), -bound, bound, "|ppm| <= clock.drift_ppm_max");

@@ -123,6 +123,7 @@ sim::Duration draw_length(sim::Rng& rng, const FaultProfile& p, FaultKind kind) 
     case FaultLane::clock:
       return rng.between(p.drift_min, p.drift_max);
     case FaultLane::reply:  // how long a held reply waits, like a clogged link
+    case FaultLane::tester:
       return rng.between(p.clog_min, p.clog_max);
     case FaultLane::none:
       break;
@@ -163,6 +164,13 @@ FaultEvent draw_start(sim::Rng& rng, const Scenario& s, const FaultProfile& p, F
     case K::drop_burst:
       e.p = draw_p(rng, p.drop_burst_p_min, p.drop_burst_p_max);
       break;
+    case K::start_burst:
+      e.count = static_cast<int>(rng.between(10, 100));
+      break;
+    case K::partition_leader_minority:
+      resolve(rng, n, e);
+      e.count = static_cast<int>(rng.between(10, 100));
+      break;
     case K::duplicate_burst:
       e.p = draw_p(rng, p.duplicate_burst_p_min, p.duplicate_burst_p_max);
       break;
@@ -202,7 +210,7 @@ std::optional<FaultEvent> end_of(const FaultEvent& start, sim::Duration end) {
 // Appends the faults drawn from the profile, each followed by its end event.
 void draw_profile(sim::Rng& rng, const Scenario& s, const FaultProfile& p,
                   std::vector<FaultEvent>& out) {
-  std::array<sim::Duration, 7> lane_free{};
+  std::array<sim::Duration, 8> lane_free{};
   sim::Duration t = p.start;
   for (int draw = 0; draw < p.faults_max; ++draw) {
     t += whole_ms(rng.exponential(p.interval_mean));

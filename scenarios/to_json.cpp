@@ -105,6 +105,7 @@ Json to_json(const FaultEvent& e) {
   if (fields & kFieldP) out["p"] = e.p;
   if (fields & kFieldFactor) out["factor"] = e.factor;
   if (fields & kFieldPpm) out["ppm"] = e.ppm;
+  if (fields & kFieldCount) out["count"] = e.count;
   return out;
 }
 

@@ -45,7 +45,7 @@ fuzz_campaign() {
 case "$mode" in
   main)
     build release raftsim
-    build/release/tools/raftsim fuzz default --seeds 300 --jobs "$jobs" --out build/raftsim-failures
+    build/release/tools/raftsim fuzz --seeds 300 --jobs "$jobs" --out build/raftsim-failures
     ;;
   test)
     build release
