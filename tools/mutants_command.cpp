@@ -13,6 +13,7 @@
 // `--markdown FILE` writes the catalogue with the table (docs/mutants.md).
 // `--known-undetected a,b` names mutants the budget is not expected to catch (a known gap, listed
 // in docs/mutants.md); they are still run and reported, but do not fail the command.
+// `--only a,b` runs just the named mutants (and the reference), in catalogue order.
 // Exit codes: 0 when every mutant not known undetected was detected and the reference passed, 1
 // otherwise, 64 usage, 65 for a bad scenario.
 #include <fmt/core.h>
@@ -48,6 +49,7 @@ struct MutantsArgs {
   double shrink_budget_s = 20;  // wall seconds per mutant's shrink
   bool lab = false;
   std::vector<std::string> known_undetected;
+  std::vector<std::string> only;  // empty: every mutant
   std::string markdown_path;
 };
 
@@ -77,6 +79,10 @@ struct Detection {
 // stream, so seed k brings both the same faults): a one-sided Wilcoxon signed-rank test over the
 // paired seeds (tools/signed_rank.h).
 constexpr double kAvailabilityAlpha = 0.001;
+
+// The name column of the printed tables: the longest mutant name,
+// follower-commit-only-with-entries.
+constexpr int kNameWidth = 33;
 
 void compare_availability(Detection& d, const Detection& reference) {
   const size_t n = std::min(d.leaderless.size(), reference.leaderless.size());
@@ -194,12 +200,16 @@ Detection detect(const scenarios::ScenarioSource& source, const std::string& mut
   return d;
 }
 
-// Every mutant, then the reference, on `jobs` worker threads (outside any simulation: each run
-// builds its own world). Results come back in catalogue order whatever the threads' timing.
+// Every mutant (or those in `only`, when it is not empty), then the reference, on `jobs` worker
+// threads (outside any simulation: each run builds its own world). Results come back in catalogue
+// order whatever the threads' timing.
 std::vector<Detection> detect_all(const scenarios::ScenarioSource& source, uint64_t budget,
-                                  unsigned jobs, double shrink_budget_s, bool lab) {
+                                  unsigned jobs, double shrink_budget_s, bool lab,
+                                  const std::set<std::string>& only) {
   std::vector<std::string> names;
-  for (const raft::MutantInfo& info : raft::mutants()) names.push_back(info.name);
+  for (const raft::MutantInfo& info : raft::mutants()) {
+    if (only.empty() || only.count(info.name) == 1) names.push_back(info.name);
+  }
   names.push_back("");  // the reference
   std::vector<Detection> results(names.size());
   std::atomic<size_t> next{0};
@@ -262,8 +272,8 @@ std::string catalogue_markdown(const std::vector<Detection>& results, const Muta
 int run_mutants(const MutantsArgs& args) {
   if (!args.detect) {
     for (const raft::MutantInfo& info : raft::mutants()) {
-      fmt::print("{:<26} {:<4} {}\n{:<31} expect: {}\n", info.name, info.layer, info.rule, "",
-                 info.symptom);
+      fmt::print("{:<{}} {:<4} {}\n{:<{}} expect: {}\n", info.name, kNameWidth, info.layer,
+                 info.rule, "", kNameWidth + 5, info.symptom);
     }
     if (!args.markdown_path.empty() &&
         !write_file(args.markdown_path, catalogue_markdown({}, args))) {
@@ -273,25 +283,29 @@ int run_mutants(const MutantsArgs& args) {
   }
   const std::optional<scenarios::ScenarioSource> source = resolve_source(args.scenario);
   if (!source) return kExitBadInput;
-  for (const std::string& name : args.known_undetected) {
-    if (!raft::find_mutant(name).has_value() || name.empty() || name == "none") {
-      fmt::print(stderr, "raftsim mutants: unknown mutant '{}' in --known-undetected\n", name);
-      return kExitUsage;
+  for (const auto& [option, names] :
+       {std::pair{"--known-undetected", &args.known_undetected}, std::pair{"--only", &args.only}}) {
+    for (const std::string& name : *names) {
+      if (!raft::find_mutant(name).has_value() || name.empty() || name == "none") {
+        fmt::print(stderr, "raftsim mutants: unknown mutant '{}' in {}\n", name, option);
+        return kExitUsage;
+      }
     }
   }
   const unsigned jobs =
       args.jobs > 0 ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
   const std::vector<Detection> results =
-      detect_all(*source, args.seeds, jobs, args.shrink ? args.shrink_budget_s : 0, args.lab);
+      detect_all(*source, args.seeds, jobs, args.shrink ? args.shrink_budget_s : 0, args.lab,
+                 std::set<std::string>(args.only.begin(), args.only.end()));
   const std::set<std::string> known(args.known_undetected.begin(), args.known_undetected.end());
   bool all_good = true;
-  fmt::print("{:<26} {:<9} {:>6} {:<16} {:<24} {:>9} {:>12} {:>12} {:>5}\n", "mutant", "detected",
-             "seeds", "kind", "property", "wall ms", "faults", "operations", "lab");
+  fmt::print("{:<{}} {:<9} {:>6} {:<16} {:<24} {:>9} {:>12} {:>12} {:>5}\n", "mutant", kNameWidth,
+             "detected", "seeds", "kind", "property", "wall ms", "faults", "operations", "lab");
   for (const Detection& d : results) {
     const bool reference = d.name == "reference";
     all_good = all_good && (reference ? !d.detected : d.detected || known.count(d.name) == 1);
-    fmt::print("{:<26} {:<9} {:>6} {:<16} {:<24} {:>9.0f} {:>12} {:>12} {:>5}\n", d.name,
-               d.detected ? "yes" : (known.count(d.name) ? "no(known)" : "no"),
+    fmt::print("{:<{}} {:<9} {:>6} {:<16} {:<24} {:>9.0f} {:>12} {:>12} {:>5}\n", d.name,
+               kNameWidth, d.detected ? "yes" : (known.count(d.name) ? "no(known)" : "no"),
                d.detected ? d.first_seed : d.seeds_run, d.status.empty() ? "-" : d.status,
                d.property.empty() ? "-" : d.property, d.wall_ms,
                shrunk_text(d, d.before.fault_events, d.after.fault_events),
@@ -327,6 +341,8 @@ void add_mutants_command(CLI::App& app, Action& action) {
   cmd->add_flag("--lab", args->lab, "Also run the lab suite once per mutant (raftsim lab)");
   cmd->add_option("--known-undetected", args->known_undetected,
                   "Mutants the budget is known not to catch (reported, not required)")
+      ->delimiter(',');
+  cmd->add_option("--only", args->only, "Fuzz only these mutants (default: every one)")
       ->delimiter(',');
   cmd->add_option("--markdown", args->markdown_path, "Write the catalogue (and table) here");
   cmd->callback([&action, args] { action = [args] { return run_mutants(*args); }; });

@@ -2,6 +2,7 @@
 // which must not call a mutant detected before the paired seeds make it significant.
 #include <sstream>
 
+#include "raft/mutant.h"
 #include "tests/cli/cli_run.h"
 
 namespace {
@@ -28,7 +29,9 @@ TEST_CASE("mutants: the catalogue lists every mutant with its expected symptom",
   const Result result = dir.raftsim("mutants --markdown catalogue.md");
   INFO(result.out << result.err);
   REQUIRE(result.exit_code == 0);
-  CHECK(result.out.find("reset-timer-every-rpc") != std::string::npos);
+  for (const raft::MutantInfo& info : raft::mutants()) {
+    CHECK(result.out.find(info.name + " ") != std::string::npos);
+  }
   CHECK(result.out.find("expect: ") != std::string::npos);
   const std::string markdown = cli_test::read_text(dir.path() / "catalogue.md");
   CHECK(markdown.find("| `stale-reply` | raft |") != std::string::npos);
@@ -51,6 +54,21 @@ TEST_CASE("mutants: three seeds cannot make an availability difference significa
   const std::vector<std::string> quorum = row(result.out, "no-prev-check");
   REQUIRE(quorum.size() >= 3);
   CHECK(quorum[1] == "yes");
+}
+
+TEST_CASE("mutants: --only runs just the named mutants and the reference", "[cli]") {
+  const ScratchDir dir("mutants-only");
+  const Result result =
+      dir.raftsim("mutants --detect --scenario mutants --seeds 1 --jobs 2 --only no-prev-check");
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 0);
+  CHECK(row(result.out, "no-prev-check").size() >= 3);
+  CHECK(row(result.out, "reference").size() >= 3);
+  CHECK(row(result.out, "figure8-commit").empty());
+  CHECK(row(result.out, "leader-not-counted").empty());
+  const Result unknown = dir.raftsim("mutants --detect --seeds 1 --only no-such-bug");
+  CHECK(unknown.exit_code == 64);
+  CHECK(unknown.err.find("unknown mutant 'no-such-bug' in --only") != std::string::npos);
 }
 
 TEST_CASE("mutants: a mutant's failure replayed with --mutant none passes on the clean code",
