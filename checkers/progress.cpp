@@ -20,7 +20,7 @@ void ProgressChecker::on_start(int node, raft::Index index, raft::Term term, sim
   accepted_[static_cast<size_t>(node)].push_back({index, term, at});
 }
 
-void ProgressChecker::on_crash(int node) {
+void ProgressChecker::on_restart(int node) {
   if (node < 0 || static_cast<size_t>(node) >= accepted_.size()) return;
   accepted_[static_cast<size_t>(node)].clear();
 }

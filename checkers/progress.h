@@ -43,8 +43,8 @@ class ProgressChecker {
 
   // A Start on `node` returned is_leader with (index, term), at `at`.
   void on_start(int node, raft::Index index, raft::Term term, sim::Instant at);
-  // `node` crashed: what it accepted is no longer its to apply.
-  void on_crash(int node);
+  // `node` began a new life: what it accepted before is no longer its to apply.
+  void on_restart(int node);
   std::optional<Violation> on_poll(const ProgressPoll& poll);
 
  private:

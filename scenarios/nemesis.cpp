@@ -138,19 +138,6 @@ FaultEvent draw_start(sim::Rng& rng, const Scenario& s, const FaultProfile& p, F
   int n = s.cluster.nodes;
   FaultEvent e{.at = start, .kind = kind};
   switch (kind) {
-    case K::isolate:
-    case K::crash:
-    case K::disk_stall:
-    case K::crash_in_save:
-    case K::crash_after_reply:
-    case K::crash_after_elected:
-    case K::crash_after_vote:
-    case K::crash_after_commit:
-    case K::crash_after_snapshot:
-    case K::drop_reply:
-    case K::delay_reply:
-      e.node = draw_node(rng, n);
-      break;
     case K::cut:
       draw_link(rng, n, e);
       break;
@@ -186,7 +173,13 @@ FaultEvent draw_start(sim::Rng& rng, const Scenario& s, const FaultProfile& p, F
       e.ppm = rng.between(-s.clock.drift_ppm_max, s.clock.drift_ppm_max);
       break;
     default:
-      resolve(rng, n, e);
+      // Kinds that name one node and nothing else drawn (isolate, crash, disk_stall, the moment
+      // kinds, the reply kinds); the others have their fields drawn by resolve().
+      if ((fault_kind_info(kind).required & kFieldNode) != 0) {
+        e.node = draw_node(rng, n);
+      } else {
+        resolve(rng, n, e);
+      }
       break;
   }
   if (kind == K::clog || kind == K::disk_stall || kind == K::delay_reply) {

@@ -224,7 +224,7 @@ void Run::boot(int node) {
   std::optional<raft::Index> restored;
   if (!snapshot.empty()) restored = kv::snapshot_index(snapshot);
   fanout_->on_restart(node, restored.value_or(0));
-  if (progress_) progress_->on_crash(node);
+  if (progress_) progress_->on_restart(node);
   auto apply = std::make_shared<sim::Channel<raft::ApplyMsg>>(0, "apply");
   sim::keep(apply);
   raft::PeerContext context;

@@ -166,6 +166,6 @@ TEST_CASE("progress: commands of another term, or from before the group, are not
   p.leader_term = 2;
   CHECK_FALSE(checker.on_poll(p).has_value());
   checker.on_start(1, 6, 2, sim::Instant() + 4_s);
-  checker.on_crash(1);  // a new life: what it accepted before is gone
+  checker.on_restart(1);  // a new life: what it accepted before is gone
   CHECK_FALSE(checker.on_poll(p).has_value());
 }
