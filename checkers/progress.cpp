@@ -48,7 +48,7 @@ std::optional<Violation> ProgressChecker::on_poll(const ProgressPoll& poll) {
     }
   }
   std::deque<Accepted>& accepted = accepted_[leader];
-  const raft::Index applied = leader < poll.applied.size() ? poll.applied[leader] : 0;
+  const raft::Index applied = poll.leader_applied;
   // What this leader accepted in another term, or has applied, is settled.
   while (!accepted.empty() &&
          (accepted.front().term != poll.leader_term || accepted.front().index <= applied)) {

@@ -33,8 +33,8 @@ struct ProgressPoll {
   sim::Instant group_since;
   std::optional<int> leader;  // the highest-term peer that believes it leads
   raft::Term leader_term = 0;
-  bool backed = false;               // a majority of the cluster is up in the leader's term
-  std::vector<raft::Index> applied;  // by node: the service's applied index (0 when down)
+  bool backed = false;             // a majority of the cluster is up in the leader's term
+  raft::Index leader_applied = 0;  // the service's applied index on the leader
 };
 
 class ProgressChecker {

@@ -116,16 +116,16 @@ bool FaultInjector::healthy(int node) const {
 // off both ways from every other live server; else empty.
 std::vector<int> FaultInjector::connected_majority() const {
   const sim::Network& net = world_.network();
-  std::vector<int> component_of(static_cast<size_t>(servers_), -1);
+  std::vector<bool> seen(static_cast<size_t>(servers_), false);
   for (int start = 0; start < servers_; ++start) {
-    if (!world_.is_up(start) || component_of[static_cast<size_t>(start)] >= 0) continue;
+    if (!world_.is_up(start) || seen[static_cast<size_t>(start)]) continue;
     std::vector<int> members{start};
-    component_of[static_cast<size_t>(start)] = start;
+    seen[static_cast<size_t>(start)] = true;
     for (size_t k = 0; k < members.size(); ++k) {
       for (int other = 0; other < servers_; ++other) {
-        if (component_of[static_cast<size_t>(other)] >= 0 || !world_.is_up(other)) continue;
+        if (seen[static_cast<size_t>(other)] || !world_.is_up(other)) continue;
         if (net.connected(members[k], other) && net.connected(other, members[k])) {
-          component_of[static_cast<size_t>(other)] = start;
+          seen[static_cast<size_t>(other)] = true;
           members.push_back(other);
         }
       }

@@ -325,10 +325,9 @@ void Run::check_progress(const Poll& poll) {
   p.leader = poll.leader;
   p.leader_term = poll.leader_term;
   p.backed = poll.backed;
-  p.applied.assign(servers_.size(), 0);
   if (poll.leader) {
     if (std::shared_ptr<kv::Server> server = servers_[static_cast<size_t>(*poll.leader)].lock()) {
-      p.applied[static_cast<size_t>(*poll.leader)] = server->applied_index();
+      p.leader_applied = server->applied_index();
     }
   }
   if (std::optional<checkers::Violation> v = progress_->on_poll(p)) {

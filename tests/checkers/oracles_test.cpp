@@ -115,7 +115,6 @@ checkers::ProgressPoll poll_at(sim::Duration at, std::vector<int> group, sim::Du
   p.now = sim::Instant() + at;
   p.group = std::move(group);
   p.group_since = sim::Instant() + since;
-  p.applied.assign(3, 0);
   return p;
 }
 
@@ -143,13 +142,13 @@ TEST_CASE("progress: a command the stable leader accepted must apply on it withi
   p.leader = 0;
   p.leader_term = 2;
   p.backed = true;
-  p.applied[0] = 3;
+  p.leader_applied = 3;
   CHECK_FALSE(checker.on_poll(p).has_value());  // accepted 4 s ago: not yet due
   p.now = sim::Instant() + 7_s + 1_ms;
   const auto v = checker.on_poll(p);
   REQUIRE(v.has_value());
   CHECK(v->index == 4);
-  p.applied[0] = 4;
+  p.leader_applied = 4;
   CHECK_FALSE(checker.on_poll(p).has_value());
 }
 
