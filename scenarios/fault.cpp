@@ -13,7 +13,7 @@ using L = FaultLane;
 constexpr uint32_t kLink = kFieldFrom | kFieldTo;
 
 // Indexed by the enum's value; the constructor order must follow the enum.
-constexpr std::array<FaultKindInfo, 33> kKinds{{
+constexpr std::array<FaultKindInfo, 35> kKinds{{
     {K::partition, "partition", kFieldGroups, 0, false, L::network, 2},
     {K::partition_random_halves, "partition_random_halves", 0, kFieldGroups, true, L::network, 2},
     {K::partition_majority_minority, "partition_majority_minority", 0, kFieldGroups, true,
@@ -46,8 +46,10 @@ constexpr std::array<FaultKindInfo, 33> kKinds{{
     {K::crash_after_snapshot, "crash_after_snapshot", kFieldNode, 0, true, L::crash, 1},
     {K::drop_reply, "drop_reply", kFieldNode, 0, true, L::reply, 2},
     {K::delay_reply, "delay_reply", kFieldNode | kFieldDuration, 0, true, L::reply, 2},
+    {K::delay_vote_reply, "delay_vote_reply", kFieldNode | kFieldDuration, 0, true, L::reply, 2},
     {K::partition_leader_minority, "partition_leader_minority", 0, kFieldNodes | kFieldCount, true,
      L::network, 3},
+    {K::rejoin, "rejoin", 0, kFieldNodes, true, L::network, 3},
     {K::start_burst, "start_burst", kFieldCount, 0, true, L::tester, 1},
 }};
 
@@ -103,6 +105,7 @@ std::optional<FaultKind> fault_end_kind(FaultKind kind) {
     case K::bridge:
     case K::cut:
     case K::partition_leader_minority:
+    case K::rejoin:
       return K::heal;
     case K::crash:
     case K::crash_in_save:
@@ -133,6 +136,7 @@ std::optional<FaultKind> fault_end_kind(FaultKind kind) {
     case K::disk_stall:
     case K::drop_reply:
     case K::delay_reply:
+    case K::delay_vote_reply:
     case K::start_burst:
       return std::nullopt;
   }

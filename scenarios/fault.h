@@ -69,9 +69,20 @@ enum class FaultKind : uint8_t {
   crash_after_snapshot,  // crash right after the log is compacted or a snapshot installed
   drop_reply,            // the next RPC reply `node` sends is lost
   delay_reply,           // the next RPC reply `node` sends is held for `duration`
+  // The reply that carries `node`'s next vote grant is held until its candidate starts a later
+  // election, and then sent, so that it reaches the new election as a reply that outlived its
+  // term (or sent after `duration` at most).
+  delay_vote_reply,
   // The current leader and a drawn minority cut off from the rest, with `count` Starts submitted
   // to the leader as it is cut off (the lab's TestBackup: commands that will never commit).
   partition_leader_minority,
+  // The lab's rejoin move (TestRejoin3B, TestBackup3B), armed at `at`: the next leader elected
+  // (in a term above any leader's at `at`) is cut off with a drawn minority (those of `nodes`
+  // on its side of the network then) as soon as its commit index moves, and every other server
+  // rejoins the rest: a leader cut off before, with the tail it could not replicate, among them.
+  // Until it fires the links stay as they are. Fires at most once, on role and commit events
+  // (raft/observer.h); a heal disarms it.
+  rejoin,
   // The tester calls Start `count` times on the current leader at once (a Get of a tester's own
   // client, through the log), as the lab's tests submit commands straight to a peer: with a
   // leader about to be cut off, this leaves it a long log of entries that never commit.

@@ -18,11 +18,15 @@ FaultInjector::FaultInjector(sim::World& world, const Scenario& scenario, Leader
       disturbed_at_(static_cast<size_t>(servers_)),
       clogged_until_(static_cast<size_t>(servers_)),
       stalled_until_(static_cast<size_t>(servers_)),
-      slowed_(static_cast<size_t>(servers_), false) {
+      slowed_(static_cast<size_t>(servers_), false),
+      vote_reply_next_(static_cast<size_t>(servers_)),
+      leader_term_(static_cast<size_t>(servers_), 0) {
   world_.hooks().on_save_written = [this](sim::NodeId node) {
     on_moment(FaultKind::crash_in_save, node);
   };
-  world_.hooks().on_reply = [this](sim::NodeId node, std::string_view) { return on_reply(node); };
+  world_.hooks().on_reply = [this](sim::NodeId node, sim::NodeId, std::string_view) {
+    return on_reply(node);
+  };
 }
 
 FaultInjector::~FaultInjector() { world_.hooks() = sim::FaultHooks{}; }
@@ -47,14 +51,82 @@ void FaultInjector::on_moment(FaultKind moment, int node) {
   world_.schedule(world_.now(), [this, node] { crash(node); });
 }
 
+void FaultInjector::on_role(int node, raft::Term term, raft::Role role) {
+  if (node < 0 || node >= servers_) return;
+  leader_term_[static_cast<size_t>(node)] = role == raft::Role::leader ? term : 0;
+  if (role != raft::Role::candidate) return;
+  // A grant held for this candidate's earlier election arrives now, as the new one starts.
+  for (HeldVote& held : held_votes_) {
+    if (held.candidate == node && held.term < term && held.send) {
+      world_.schedule(world_.now(), std::exchange(held.send, nullptr));
+    }
+  }
+}
+
+// rejoin fires here: `node`'s commit index moved while it leads in the highest term any
+// server leads in, so it leads a majority, and in a term above any leader's when it was armed.
+void FaultInjector::on_commit_moved(int node) {
+  if (node < 0 || node >= servers_) return;
+  const raft::Term term = leader_term_[static_cast<size_t>(node)];
+  if (term == 0 || term < *std::max_element(leader_term_.begin(), leader_term_.end())) return;
+  auto it = std::find_if(armed_.begin(), armed_.end(),
+                         [](const FaultEvent& e) { return e.kind == FaultKind::rejoin; });
+  if (it == armed_.end() || term <= rejoin_after_term_) return;
+  FaultEvent fired = *it;
+  armed_.erase(it);
+  fired.at = world_.now() - sim::Instant();
+  note(fired, fmt::format(" fired leader={}", node));
+  // Not from inside: the leader's own fiber is running. Same instant, once it yields.
+  world_.schedule(world_.now(), [this, fired, node] {
+    // Its companions come from its own side, so that everyone cut off before rejoins.
+    FaultEvent cut = fired;
+    const sim::Network& net = world_.network();
+    std::erase_if(cut.nodes, [&](int other) {
+      return !net.connected(node, other) || !net.connected(other, node);
+    });
+    partition_leader_minority(cut, node);
+    disturb_all();
+  });
+}
+
+void FaultInjector::on_vote_granted(int node, raft::Term term, int candidate) {
+  if (node < 0 || node >= servers_) return;
+  if (node == candidate) return;  // its own vote sends no reply
+  const bool armed = std::any_of(armed_.begin(), armed_.end(), [node](const FaultEvent& e) {
+    return e.kind == FaultKind::delay_vote_reply && e.node == node;
+  });
+  if (armed) vote_reply_next_[static_cast<size_t>(node)] = GrantedVote{term, candidate};
+}
+
+// The grant is sent when its candidate starts a later election (on_role), or after `longest`.
+std::function<void(std::function<void()>)> FaultInjector::hold_vote(GrantedVote vote,
+                                                                   sim::Duration longest) {
+  return [this, vote, longest](std::function<void()> send) {
+    const size_t slot = held_votes_.size();
+    held_votes_.push_back({vote.candidate, vote.term, std::move(send)});
+    world_.schedule(world_.now() + longest, [this, slot] {
+      if (std::function<void()> pending = std::exchange(held_votes_[slot].send, nullptr)) {
+        pending();
+      }
+    });
+  };
+}
+
 sim::ReplyFate FaultInjector::on_reply(int node) {
   on_moment(FaultKind::crash_after_reply, node);
   sim::ReplyFate fate;
+  // The first reply after a granted vote carries the grant (the grant is reported as the
+  // handler decides it, and the handler's reply follows).
+  std::optional<GrantedVote> vote;
+  if (node >= 0 && node < servers_) vote = std::exchange(vote_reply_next_[static_cast<size_t>(node)], {});
   for (auto it = armed_.begin(); it != armed_.end(); ++it) {
     if (it->node != node) continue;
-    if (it->kind != FaultKind::drop_reply && it->kind != FaultKind::delay_reply) continue;
+    const bool fires = it->kind == FaultKind::drop_reply || it->kind == FaultKind::delay_reply ||
+                       (it->kind == FaultKind::delay_vote_reply && vote);
+    if (!fires) continue;
     fate.drop = it->kind == FaultKind::drop_reply;
-    fate.delay = fate.drop ? sim::Duration::zero() : it->duration;
+    if (it->kind == FaultKind::delay_reply) fate.delay = it->duration;
+    if (it->kind == FaultKind::delay_vote_reply) fate.hold = hold_vote(*vote, it->duration);
     FaultEvent fired = *it;
     armed_.erase(it);
     fired.at = world_.now() - sim::Instant();
@@ -84,10 +156,12 @@ void FaultInjector::disturb_all() {
   std::fill(disturbed_at_.begin(), disturbed_at_.end(), world_.now());
 }
 
-// Marks the servers an event touches. Network-wide kinds (partitions, heals, bursts, leader
-// kinds resolved at run time, crash_all) touch every server; clock drift touches none.
+// Marks the servers an event touches. Network-wide kinds (partitions, heals, bursts,
+// partition_leader_minority, start_burst, crash_all) touch every server; clock drift touches
+// none. (apply() marks what isolate_leader and crash_leader resolved to itself.)
 void FaultInjector::disturb(const FaultEvent& event) {
-  if (event.kind == FaultKind::clock_drift) return;
+  // Arming a rejoin changes nothing yet; its firing touches every server.
+  if (event.kind == FaultKind::clock_drift || event.kind == FaultKind::rejoin) return;
   auto mark = [this](int node) {
     if (node >= 0 && node < servers_) disturbed_at_[static_cast<size_t>(node)] = world_.now();
   };
@@ -165,8 +239,13 @@ FaultInjector::StableGroup FaultInjector::stable_group() {
   return stable;
 }
 
-void FaultInjector::note(const FaultEvent& event, const std::string& detail) {
-  disturb(event);
+void FaultInjector::note(const FaultEvent& event, const std::string& detail,
+                         const std::optional<std::vector<int>>& touched) {
+  if (touched) {
+    for (int node : *touched) disturbed_at_[static_cast<size_t>(node)] = world_.now();
+  } else {
+    disturb(event);
+  }
   sim::TraceEvent trace;
   trace.at = world_.now();
   trace.kind = sim::TraceKind::fault;
@@ -205,6 +284,8 @@ void FaultInjector::isolate(int node) {
 
 void FaultInjector::crash(int node) {
   if (world_.is_up(node)) world_.crash(node);
+  vote_reply_next_[static_cast<size_t>(node)].reset();  // the grant's reply died with it
+  leader_term_[static_cast<size_t>(node)] = 0;
 }
 
 void FaultInjector::restart(int node) {
@@ -214,6 +295,8 @@ void FaultInjector::restart(int node) {
 void FaultInjector::apply(const FaultEvent& event) {
   sim::Network& net = world_.network();
   std::string detail;
+  // isolate_leader and crash_leader touch only the leader they resolve to (none without one).
+  std::optional<std::vector<int>> touched;
   switch (event.kind) {
     case FaultKind::partition:
     case FaultKind::partition_random_halves:
@@ -230,6 +313,9 @@ void FaultInjector::apply(const FaultEvent& event) {
     case FaultKind::start_burst: {
       const std::optional<int> leader = find_leader_();
       detail = leader ? fmt::format(" leader={}", *leader) : " (no leader: nothing done)";
+      if (event.kind == FaultKind::isolate_leader || event.kind == FaultKind::crash_leader) {
+        touched = leader ? std::vector<int>{*leader} : std::vector<int>{};
+      }
       if (leader && event.kind == FaultKind::isolate_leader) isolate(*leader);
       if (leader && event.kind == FaultKind::crash_leader) crash(*leader);
       if (leader && event.kind == FaultKind::partition_leader_minority) {
@@ -246,8 +332,14 @@ void FaultInjector::apply(const FaultEvent& event) {
     case FaultKind::crash_after_vote:
     case FaultKind::crash_after_commit:
     case FaultKind::crash_after_snapshot:
+    case FaultKind::rejoin:
+      disarm_if([](const FaultEvent& armed) { return armed.kind == FaultKind::rejoin; });
+      armed_.push_back(event);
+      rejoin_after_term_ = *std::max_element(leader_term_.begin(), leader_term_.end());
+      break;
     case FaultKind::drop_reply:
     case FaultKind::delay_reply:
+    case FaultKind::delay_vote_reply:
       disarm(event.kind, event.node);
       armed_.push_back(event);
       break;
@@ -334,7 +426,7 @@ void FaultInjector::apply(const FaultEvent& event) {
       world_.set_drift_ppm(event.node, event.ppm);
       break;
   }
-  note(event, detail);
+  note(event, detail, touched);
 }
 
 void FaultInjector::heal_all() {

@@ -6,7 +6,7 @@
 // fire (the highest-term peer that believes it leads); with no leader they do nothing. End events
 // are harmless when nothing is in effect (restart of a running node, heal of a healed network),
 // so a shrinker may delete any event. Every applied event is recorded as a trace fault event.
-// Moment faults (fault.h: crash_in_save ... delay_reply) are armed when applied and fire on the
+// Moment faults (fault.h: crash_in_save ... delay_vote_reply) are armed when applied and fire on the
 // node's next such moment: saves and replies through the world's hooks (sim/fault_hooks.h),
 // which the injector installs, elections, votes, commits and snapshots through on_moment, which
 // the runner calls from the peers' observer events. A firing is traced as a fault event too
@@ -16,6 +16,8 @@
 #include <functional>
 #include <optional>
 
+#include "raft/observer.h"
+#include "raft/types.h"
 #include "scenarios/fault.h"
 #include "scenarios/scenario.h"
 #include "sim/world.h"
@@ -49,6 +51,12 @@ class FaultInjector {
   StableGroup stable_group();
   // `node` reached a moment (one of the crash_after_* kinds): fires the matching armed fault.
   void on_moment(FaultKind moment, int node);
+  // `node` granted its vote in `term` to `candidate`: its next reply carries the grant
+  // (delay_vote_reply).
+  void on_vote_granted(int node, raft::Term term, int candidate);
+  // `node` took `role` in `term` (rejoin, delay_vote_reply) / its commit index moved (rejoin).
+  void on_role(int node, raft::Term term, raft::Role role);
+  void on_commit_moved(int node);
   // Heals everything: links, clogs, bursts, disks, clocks; restarts every crashed server.
   void heal_all();
 
@@ -57,7 +65,9 @@ class FaultInjector {
   void isolate(int node);
   void crash(int node);
   void restart(int node);
-  void note(const FaultEvent& event, const std::string& detail);
+  // Traces `event` and marks the servers it touched: `touched`, or else those disturb() finds.
+  void note(const FaultEvent& event, const std::string& detail,
+            const std::optional<std::vector<int>>& touched = std::nullopt);
   // Removes the armed fault of `kind` on `node`; true when there was one.
   bool disarm(FaultKind kind, int node);
   void disarm_if(const std::function<bool(const FaultEvent&)>& which);
@@ -81,6 +91,21 @@ class FaultInjector {
   std::vector<sim::Instant> stalled_until_;
   std::vector<bool> slowed_;
   bool burst_ = false;
+  struct GrantedVote {
+    raft::Term term = 0;
+    int candidate = -1;
+  };
+  struct HeldVote {
+    int candidate = -1;
+    raft::Term term = 0;
+    std::function<void()> send;  // empty once sent
+  };
+  std::function<void(std::function<void()>)> hold_vote(GrantedVote vote, sim::Duration longest);
+  // By server: the vote its next reply carries, while a delay_vote_reply is armed on it.
+  std::vector<std::optional<GrantedVote>> vote_reply_next_;
+  std::vector<HeldVote> held_votes_;  // every grant held so far, by arrival
+  std::vector<raft::Term> leader_term_;  // by server: the term it leads in, 0 when it does not
+  raft::Term rejoin_after_term_ = 0;     // the armed rejoin waits for a leader above this term
   std::vector<int> group_;  // what the last stable_group() call found
   sim::Instant group_since_;
 };

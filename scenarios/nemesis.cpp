@@ -49,9 +49,8 @@ void resolve(sim::Rng& rng, int nodes, FaultEvent& e) {
   bool groups = e.kind == K::partition_random_halves || e.kind == K::partition_majority_minority ||
                 e.kind == K::bridge;
   if (groups && !e.groups.empty()) return;
-  if ((e.kind == K::crash_minority || e.kind == K::partition_leader_minority) && !e.nodes.empty()) {
-    return;
-  }
+  const bool leader_minority = e.kind == K::partition_leader_minority || e.kind == K::rejoin;
+  if ((e.kind == K::crash_minority || leader_minority) && !e.nodes.empty()) return;
   auto n = static_cast<size_t>(nodes);
   if (e.kind == K::partition_random_halves) {
     std::vector<int> order = shuffled_nodes(rng, nodes);
@@ -64,7 +63,7 @@ void resolve(sim::Rng& rng, int nodes, FaultEvent& e) {
     } else {
       e.groups = {sorted_slice(order, 0, minority), sorted_slice(order, minority, n)};
     }
-  } else if (e.kind == K::partition_leader_minority) {
+  } else if (leader_minority) {
     // Candidates for the leader's companions: a minority of the cluster, so at least
     // (nodes - 1) / 2 - 1 of them are not the leader, whoever leads when it fires.
     std::vector<int> order = shuffled_nodes(rng, nodes);
@@ -182,7 +181,8 @@ FaultEvent draw_start(sim::Rng& rng, const Scenario& s, const FaultProfile& p, F
       }
       break;
   }
-  if (kind == K::clog || kind == K::disk_stall || kind == K::delay_reply) {
+  if (kind == K::clog || kind == K::disk_stall || kind == K::delay_reply ||
+      kind == K::delay_vote_reply) {
     e.duration = end - start;
   }
   return e;
@@ -198,6 +198,22 @@ std::optional<FaultEvent> end_of(const FaultEvent& start, sim::Duration end) {
     e.node = start.node;
   }
   return e;
+}
+
+// Drawn with a partition_leader_minority, half the time, in place of its heal: the lab's rejoin
+// move (fault.h: rejoin), armed as the old leader is cut off, so that the successor is cut off
+// as soon as it commits, as the lab does once one() has seen it commit. The lab then checks
+// agreement in the rejoined configuration, waiting for it; so the heal comes no sooner than the
+// time a successor is given (liveness.leader_within) plus what the progress oracle needs to
+// judge the rejoined majority (checkers/progress.h). Appends the rejoin; returns the heal's time.
+sim::Duration draw_rejoin(sim::Rng& rng, const Scenario& s, const FaultProfile& p,
+                          sim::Duration at, std::vector<FaultEvent>& out) {
+  const sim::Duration judged = s.liveness.leader_within + s.liveness.progress_within;
+  const sim::Duration length =
+      std::max(whole_ms(draw_length(rng, p, K::rejoin)), whole_ms(judged));
+  out.push_back(draw_start(rng, s, p, K::rejoin, at, at + length));
+  out.back().at = at;
+  return std::min(at + length, s.duration);
 }
 
 // Appends the faults drawn from the profile, each followed by its end event.
@@ -216,8 +232,10 @@ void draw_profile(sim::Rng& rng, const Scenario& s, const FaultProfile& p,
     if (start >= s.duration) continue;
     sim::Duration end = std::min(start + length, s.duration);
     FaultEvent fault = draw_start(rng, s, p, *kind, start, end);
-    std::optional<FaultEvent> ending = end_of(fault, end);
+    const bool rejoin = fault.kind == K::partition_leader_minority && rng.chance(0.5);
     out.push_back(std::move(fault));
+    if (rejoin) end = draw_rejoin(rng, s, p, start, out);
+    std::optional<FaultEvent> ending = end_of(out.back(), end);
     if (ending) out.push_back(std::move(*ending));
     lane_free[lane] = end;
   }

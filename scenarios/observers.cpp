@@ -40,14 +40,17 @@ bool MomentObserver::booting(raft::NodeId node) const {
          booting_[static_cast<size_t>(node)];
 }
 
-void MomentObserver::on_role(raft::NodeId node, raft::Term, raft::Role role) {
+void MomentObserver::on_role(raft::NodeId node, raft::Term term, raft::Role role) {
+  injector_.on_role(node, term, role);
   if (role == raft::Role::leader && !booting(node)) {
     injector_.on_moment(FaultKind::crash_after_elected, node);
   }
 }
 
-void MomentObserver::on_vote(raft::NodeId node, raft::Term, raft::NodeId) {
-  if (!booting(node)) injector_.on_moment(FaultKind::crash_after_vote, node);
+void MomentObserver::on_vote(raft::NodeId node, raft::Term term, raft::NodeId candidate) {
+  if (booting(node)) return;
+  injector_.on_vote_granted(node, term, candidate);
+  injector_.on_moment(FaultKind::crash_after_vote, node);
 }
 
 void MomentObserver::on_commit(raft::NodeId node, raft::Index) {
@@ -57,6 +60,7 @@ void MomentObserver::on_commit(raft::NodeId node, raft::Index) {
     }
     return;
   }
+  injector_.on_commit_moved(node);
   injector_.on_moment(FaultKind::crash_after_commit, node);
 }
 

@@ -85,11 +85,20 @@ void Endpoint::serve(NodeId from, uint64_t call_id, std::string method, Bytes ar
   std::optional<Bytes> reply = handler(args);
   if (!reply.has_value()) return;
   ReplyFate fate;
-  if (world_.hooks().on_reply) fate = world_.hooks().on_reply(node_, method);
+  if (world_.hooks().on_reply) fate = world_.hooks().on_reply(node_, from, method);
   if (fate.drop) return;
   ++stats_.served;
   Bytes packet = wire::encode(Envelope{PacketKind::reply, call_id, "", std::move(*reply)});
   stats_.bytes_sent += packet.size();
+  if (fate.hold) {
+    // Sent as if from the node whenever the holder says (even if it crashed meanwhile).
+    World& world = world_;
+    const NodeId node = node_;
+    fate.hold([&world, node, from, p = std::move(packet)]() mutable {
+      world.network().send(node, from, std::move(p));
+    });
+    return;
+  }
   if (fate.delay > Duration::zero()) {
     // Held back, then sent as if from the node at that time (even if it crashed meanwhile: the
     // reply had left the process).

@@ -37,11 +37,17 @@ struct Replay {
   std::map<int, int64_t> drift;
   bool lanes_overlap = false;
   bool self_timed_past_end = false;
+  std::optional<FaultEvent> network_start;  // the last network fault started
 
   void apply(const FaultEvent& e, const Scenario& s) {
     if (starts_network_fault(e.kind)) {
-      lanes_overlap |= network_faulty;
+      // A rejoin drawn with a partition_leader_minority continues it, from the same instant.
+      const bool continues = e.kind == K::rejoin && network_start &&
+                             network_start->kind == K::partition_leader_minority &&
+                             network_start->at == e.at;
+      lanes_overlap |= network_faulty && !continues;
       network_faulty = true;
+      network_start = e;
     }
     if (fault_kind_info(e.kind).lane == FaultLane::crash)
       lanes_overlap |= !down.empty() || leader_down;
@@ -264,4 +270,31 @@ TEST_CASE("nemesis: a concrete scenario is valid and round-trips through JSON") 
       CHECK(result.scenario() == concrete);
     }
   }
+}
+
+TEST_CASE("nemesis: a drawn partition_leader_minority is followed by a rejoin half the time") {
+  Scenario s = library("chaos");
+  s.faults.profile->weights = {{K::partition_leader_minority, 1.0}};
+  const sim::Duration hold = s.liveness.leader_within + s.liveness.progress_within;
+  int partitions = 0;
+  int rejoins = 0;
+  for (uint64_t seed = 1; seed <= 50; ++seed) {
+    const std::vector<FaultEvent> timeline = draw_timeline(s, seed);
+    for (size_t i = 0; i < timeline.size(); ++i) {
+      const FaultEvent& e = timeline[i];
+      if (e.kind == K::partition_leader_minority && e.at < s.duration) ++partitions;
+      if (e.kind != K::rejoin) continue;
+      ++rejoins;
+      // Armed at the partition's instant, right after it, and held until the heal.
+      REQUIRE(i > 0);
+      CHECK(timeline[i - 1].kind == K::partition_leader_minority);
+      CHECK(timeline[i - 1].at == e.at);
+      REQUIRE(i + 1 < timeline.size());
+      CHECK(timeline[i + 1].kind == K::heal);
+      CHECK(timeline[i + 1].at >= std::min(e.at + hold, s.duration));
+      CHECK(static_cast<int>(e.nodes.size()) == (s.cluster.nodes - 1) / 2);
+    }
+  }
+  CHECK(rejoins > partitions / 4);
+  CHECK(rejoins < partitions * 3 / 4);
 }

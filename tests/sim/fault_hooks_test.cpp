@@ -79,8 +79,9 @@ TEST_CASE("fault hooks: on_reply drops one reply and delays another", "[sim][hoo
   const NodeId client = w.add_process("client");
   w.start(server);
   int replies = 0;
-  w.hooks().on_reply = [&](NodeId node, std::string_view method) {
+  w.hooks().on_reply = [&](NodeId node, NodeId to, std::string_view method) {
     CHECK(node == server);
+    CHECK(to == client);
     CHECK(method == "Ping");
     ReplyFate fate;
     ++replies;
@@ -109,4 +110,43 @@ TEST_CASE("fault hooks: on_reply drops one reply and delays another", "[sim][hoo
   CHECK(delayed_took == 32_ms);
   REQUIRE(plain.has_value());
   CHECK(plain_took == 2_ms);
+}
+
+TEST_CASE("fault hooks: on_reply hands a held reply to its holder, who sends it later",
+          "[sim][hooks]") {
+  World w(exact());
+  const NodeId server = w.add_node(
+      "server", [] { rpc::handle<Ping, Ping>("Ping", [](const Ping& ping) { return ping; }); });
+  const NodeId client = w.add_process("client");
+  w.start(server);
+  std::function<void()> held;
+  int replies = 0;
+  w.hooks().on_reply = [&](NodeId, NodeId, std::string_view) {
+    ReplyFate fate;
+    if (++replies == 1) fate.hold = [&](std::function<void()> send) { held = std::move(send); };
+    return fate;
+  };
+  std::optional<Ping> first;
+  std::optional<Ping> never;
+  Duration first_took;
+  REQUIRE(w.run_main(client, [&] {
+    const rpc::ClientEnd end(server, 100_ms);
+    // The holder sends the first reply 40 ms after the call went out.
+    w.schedule(now() + 40_ms, [&] {
+      REQUIRE(held);
+      held();
+    });
+    const Instant start = now();
+    first = end.call<Ping>("Ping", Ping{1});
+    first_took = now() - start;
+    // A held reply that is never sent is lost: the call times out.
+    replies = 0;
+    held = nullptr;
+    never = end.call<Ping>("Ping", Ping{2});
+  }));
+  REQUIRE(first.has_value());
+  CHECK(first->tag == 1);
+  CHECK(first_took == 41_ms);  // sent at 40 ms, 1 ms on the wire
+  CHECK_FALSE(never.has_value());
+  CHECK(held);  // handed over, never called
 }
