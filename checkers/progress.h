@@ -7,8 +7,9 @@
 // connected to each other in both directions and cut off both ways from every other live server,
 // with nothing (a fault event, a burst) disturbing them since (scenarios/fault_injector.h computes
 // it; an empty group means none). Within a stable group:
-//   1. once the group is `bound` old, some member leads with a majority of the cluster in its
-//      term (the poll's leader and `backed`);
+//   1. no stretch of `bound` within the group's life passes without a poll at which some member
+//      leads with a majority of the cluster in its term (the poll's leader and `backed`): a
+//      leader may be lost and replaced, as a correct Raft's is when its heartbeats are slow;
 //   2. a command that member accepted (a Start that returned is_leader) while the group was
 //      stable has applied on it within `bound`, as long as it still leads the same term.
 // Both fail as "Progress". Commands are judged on the leader's own applied index, as the
@@ -55,6 +56,7 @@ class ProgressChecker {
   };
   sim::Duration bound_;
   std::vector<std::deque<Accepted>> accepted_;  // by node, in Start order
+  sim::Instant last_led_;                       // the last poll that found a group member leading
 };
 
 }  // namespace checkers

@@ -135,6 +135,28 @@ TEST_CASE("progress: a healthy majority without a leader past the bound fails") 
   CHECK(checker.on_poll(outside).has_value());
 }
 
+TEST_CASE("progress: a leader lost and replaced within the group is correct; a bound without one "
+          "is not") {
+  checkers::ProgressChecker checker(3, 5_s);
+  checkers::ProgressPoll p = poll_at(1_s, {0, 1, 2}, 0_s);
+  p.backed = true;
+  for (int ms = 1000; ms <= 6000; ms += 100) {  // node 0 leads from 1 s to 6 s
+    p.now = sim::Instant() + sim::Duration::milliseconds(ms);
+    p.leader = 0;
+    CHECK_FALSE(checker.on_poll(p).has_value());
+  }
+  p.leader.reset();  // then no one leads: an election, and another, on slow links
+  for (int ms = 6100; ms <= 10900; ms += 100) {
+    p.now = sim::Instant() + sim::Duration::milliseconds(ms);
+    CHECK_FALSE(checker.on_poll(p).has_value());
+  }
+  p.now = sim::Instant() + 11_s;  // five seconds since the last leader
+  const auto v = checker.on_poll(p);
+  REQUIRE(v.has_value());
+  INFO(v->message);
+  CHECK(v->message.find("since @6s") != std::string::npos);
+}
+
 TEST_CASE("progress: a command the stable leader accepted must apply on it within the bound") {
   checkers::ProgressChecker checker(3, 5_s);
   checker.on_start(0, 4, 2, sim::Instant() + 2_s);
