@@ -33,10 +33,11 @@ const std::vector<MutantInfo>& mutants() {
       {Mutant::stale_reply, "stale-reply", "raft",
        "a reply to a request of an older term, or reaching a peer no longer leader, is ignored",
        "§5.1, Figure 2",
-       "a vote granted in an older election counts in the candidate's newer one, so two "
-       "candidates win one term: Election Safety; an old AppendEntries reply advances a match "
-       "index the follower no longer holds: State Machine Safety. Needs replies that outlive "
-       "their term (the mutants scenario's rpc_timeout_ms)"},
+       "a vote granted in an older election counts in the candidate's newer one: a leader "
+       "without a majority of votes in its term (Vote Quorum), then two leaders in one term; "
+       "an old AppendEntries reply advances a match index the follower no longer holds: State "
+       "Machine Safety. Needs replies that outlive their term: long peer-call timeouts and a "
+       "grant held past its election (delay_vote_reply)"},
       {Mutant::match_from_log_length, "match-from-log-length", "raft",
        "matchIndex is what the follower acknowledged: prevLogIndex + entries sent", "Figure 2",
        "entries are counted as replicated before they are: State Machine Safety"},
@@ -130,8 +131,9 @@ const std::vector<MutantInfo>& mutants() {
        "a log with a later last term is more up-to-date, whatever its length", "§5.4.1",
        "up-to-date is lastLogTerm >= mine && lastLogIndex >= mine: safe, but a shorter log "
        "of a later term is refused by peers holding longer logs of stale terms, which it "
-       "refuses in turn, so after a partition heals no peer may win an election (lab: "
-       "agreement fails): liveness"},
+       "refuses in turn, so when a cut-off leader rejoins while its successor is cut off "
+       "(the lab's rejoin move) no peer of the majority may win an election: liveness "
+       "(Progress)"},
   };
   return table;
 }

@@ -100,7 +100,7 @@ void FaultInjector::on_vote_granted(int node, raft::Term term, int candidate) {
 
 // The grant is sent when its candidate starts a later election (on_role), or after `longest`.
 std::function<void(std::function<void()>)> FaultInjector::hold_vote(GrantedVote vote,
-                                                                   sim::Duration longest) {
+                                                                    sim::Duration longest) {
   return [this, vote, longest](std::function<void()> send) {
     const size_t slot = held_votes_.size();
     held_votes_.push_back({vote.candidate, vote.term, std::move(send)});
@@ -118,7 +118,8 @@ sim::ReplyFate FaultInjector::on_reply(int node) {
   // The first reply after a granted vote carries the grant (the grant is reported as the
   // handler decides it, and the handler's reply follows).
   std::optional<GrantedVote> vote;
-  if (node >= 0 && node < servers_) vote = std::exchange(vote_reply_next_[static_cast<size_t>(node)], {});
+  if (node >= 0 && node < servers_)
+    vote = std::exchange(vote_reply_next_[static_cast<size_t>(node)], {});
   for (auto it = armed_.begin(); it != armed_.end(); ++it) {
     if (it->node != node) continue;
     const bool fires = it->kind == FaultKind::drop_reply || it->kind == FaultKind::delay_reply ||

@@ -6,8 +6,8 @@
 // fire (the highest-term peer that believes it leads); with no leader they do nothing. End events
 // are harmless when nothing is in effect (restart of a running node, heal of a healed network),
 // so a shrinker may delete any event. Every applied event is recorded as a trace fault event.
-// Moment faults (fault.h: crash_in_save ... delay_vote_reply) are armed when applied and fire on the
-// node's next such moment: saves and replies through the world's hooks (sim/fault_hooks.h),
+// Moment faults (fault.h: crash_in_save ... delay_vote_reply) are armed when applied and fire on
+// the node's next such moment: saves and replies through the world's hooks (sim/fault_hooks.h),
 // which the injector installs, elections, votes, commits and snapshots through on_moment, which
 // the runner calls from the peers' observer events. A firing is traced as a fault event too
 // ("<kind> fired"). A node's restart disarms its crash moments; a heal disarms reply faults.
@@ -103,10 +103,10 @@ class FaultInjector {
   std::function<void(std::function<void()>)> hold_vote(GrantedVote vote, sim::Duration longest);
   // By server: the vote its next reply carries, while a delay_vote_reply is armed on it.
   std::vector<std::optional<GrantedVote>> vote_reply_next_;
-  std::vector<HeldVote> held_votes_;  // every grant held so far, by arrival
+  std::vector<HeldVote> held_votes_;     // every grant held so far, by arrival
   std::vector<raft::Term> leader_term_;  // by server: the term it leads in, 0 when it does not
   raft::Term rejoin_after_term_ = 0;     // the armed rejoin waits for a leader above this term
-  std::vector<int> group_;  // what the last stable_group() call found
+  std::vector<int> group_;               // what the last stable_group() call found
   sim::Instant group_since_;
 };
 

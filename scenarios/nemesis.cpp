@@ -206,13 +206,11 @@ std::optional<FaultEvent> end_of(const FaultEvent& start, sim::Duration end) {
 // agreement in the rejoined configuration, waiting for it; so the heal comes no sooner than the
 // time a successor is given (liveness.leader_within) plus what the progress oracle needs to
 // judge the rejoined majority (checkers/progress.h). Appends the rejoin; returns the heal's time.
-sim::Duration draw_rejoin(sim::Rng& rng, const Scenario& s, const FaultProfile& p,
-                          sim::Duration at, std::vector<FaultEvent>& out) {
+sim::Duration draw_rejoin(sim::Rng& rng, const Scenario& s, const FaultProfile& p, sim::Duration at,
+                          std::vector<FaultEvent>& out) {
   const sim::Duration judged = s.liveness.leader_within + s.liveness.progress_within;
-  const sim::Duration length =
-      std::max(whole_ms(draw_length(rng, p, K::rejoin)), whole_ms(judged));
+  const sim::Duration length = std::max(whole_ms(draw_length(rng, p, K::rejoin)), whole_ms(judged));
   out.push_back(draw_start(rng, s, p, K::rejoin, at, at + length));
-  out.back().at = at;
   return std::min(at + length, s.duration);
 }
 

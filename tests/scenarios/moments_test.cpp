@@ -111,13 +111,13 @@ scenarios::Scenario loaded(const std::string& json) {
 // The lab's rejoin (TestRejoin3B): the leader is cut off with a burst it cannot commit, and its
 // successor is cut off as soon as it commits, so the old leader rejoins the third server.
 scenarios::Scenario rejoin_scenario(bool with_rejoin) {
-  std::string timeline =
-      R"([{"at_ms": 1000, "fault": "partition_leader_minority", "count": 50},)";
+  std::string timeline = R"([{"at_ms": 1000, "fault": "partition_leader_minority", "count": 50},)";
   if (with_rejoin) timeline += R"({"at_ms": 1000, "fault": "rejoin"},)";
   timeline += R"({"at_ms": 11000, "fault": "heal"}])";
   return loaded(R"({"format": "raftsim-scenario/1", "name": "rejoin", "duration_ms": 12000,
       "cluster": {"nodes": 3}, "workload": {"clients": 2, "keys": 2},
-      "faults": {"timeline": )" + timeline + "}}");
+      "faults": {"timeline": )" +
+                timeline + "}}");
 }
 
 // Every node's next vote grant held from 1 s until its candidate's next election, with the
@@ -131,7 +131,8 @@ scenarios::Scenario held_votes_scenario(bool with_holds) {
   timeline += R"({"at_ms": 1500, "fault": "isolate_leader"}, {"at_ms": 3500, "fault": "heal"}])";
   return loaded(R"({"format": "raftsim-scenario/1", "name": "held-votes", "duration_ms": 4000,
       "cluster": {"nodes": 3, "rpc_timeout_ms": 3000}, "workload": {"clients": 2, "keys": 2},
-      "faults": {"timeline": )" + timeline + "}}");
+      "faults": {"timeline": )" +
+                timeline + "}}");
 }
 
 // The trace's firings of `kind` whose note starts with "fired" (rejoin names the leader after).
