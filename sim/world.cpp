@@ -245,26 +245,6 @@ void World::spawn(NodeId id, std::string name, std::function<void()> body) {
     f.slot = static_cast<uint32_t>(fibers_.size());
     fibers_.push_back(std::move(owned));
   }
-  f.context = boost::context::fiber(std::allocator_arg, PooledStack(stacks_),
-                                    [this, fp = &f](boost::context::fiber&& caller) {
-                                      fp->caller = std::move(caller);
-                                      std::exception_ptr error;
-                                      try {
-                                        fp->body();
-                                      } catch (const boost::context::detail::forced_unwind&) {
-                                        throw;
-                                      } catch (...) {
-                                        error = std::current_exception();
-                                      }
-                                      // Outside the handler: recording may not suspend inside a
-                                      // catch block.
-                                      if (error) on_fiber_exception(*fp, error);
-                                      fp->body = nullptr;
-                                      fp->state = detail::FiberState::done;
-                                      return std::move(fp->caller);
-                                    });
-  f.guard_low = stacks_.last_guard_low();
-  f.guard_high = stacks_.last_guard_high();
   f.state = detail::FiberState::ready;
   f.token = next_token_++;
   ++stats_.fibers_spawned;
@@ -283,8 +263,40 @@ detail::Fiber& World::current_checked() const {
   return *current_;
 }
 
+// A fiber gets its context and stack at its first turn, not at spawn: one destroyed before it ever
+// ran (its node crashed, the world ended) has no context at all, so no fiber backend can run its
+// body on destruction (Boost's ucontext backend enters a never-started fiber to unwind it), and it
+// never takes a stack.
+void World::start_context(detail::Fiber& f) {
+  f.context = boost::context::fiber(std::allocator_arg, PooledStack(stacks_),
+                                    [this, fp = &f](boost::context::fiber&& caller) {
+                                      fp->caller = std::move(caller);
+                                      // Entered only to be unwound: never run the body then.
+                                      if (fp->unwinding) return std::move(fp->caller);
+                                      std::exception_ptr error;
+                                      try {
+                                        fp->body();
+                                      } catch (const boost::context::detail::forced_unwind&) {
+                                        throw;
+                                      } catch (...) {
+                                        error = std::current_exception();
+                                      }
+                                      // Outside the handler: recording may not suspend inside a
+                                      // catch block.
+                                      if (error) on_fiber_exception(*fp, error);
+                                      fp->body = nullptr;
+                                      fp->state = detail::FiberState::done;
+                                      return std::move(fp->caller);
+                                    });
+  f.guard_low = stacks_.last_guard_low();
+  f.guard_high = stacks_.last_guard_high();
+  f.started = true;
+  ++stats_.fibers_started;
+}
+
 void World::resume(detail::Fiber& f) {
   RAFTSIM_ASSERT(current_ == nullptr);
+  if (!f.started) start_context(f);
   f.state = detail::FiberState::running;
   current_ = &f;
   RunningFiberInfo& info = running_fiber_info();
@@ -369,6 +381,10 @@ void World::finish_fiber(detail::Fiber& f) {
 
 void World::destroy_fiber(detail::Fiber& f) {
   f.unwinding = true;
+  if (!f.started) {  // never ran: nothing to unwind, and its body must not run now
+    finish_fiber(f);
+    return;
+  }
   detail::Fiber* previous = current_;
   current_ = &f;
   // Destroying a suspended Boost.Context fiber unwinds its stack (forced_unwind): destructors run.

@@ -76,6 +76,7 @@ struct Stats {
   uint64_t events = 0;          // events dispatched
   uint64_t fiber_switches = 0;  // resumptions of a fiber
   uint64_t fibers_spawned = 0;
+  uint64_t fibers_started = 0;  // fibers that got a context and a stack: those that had a turn
   uint64_t messages_sent = 0;
   uint64_t messages_delivered = 0;
   uint64_t messages_dropped = 0;
@@ -179,6 +180,7 @@ class World {
 
   bool run_loop(Instant limit, const std::function<bool()>* condition);
   void dispatch(Event& event);
+  void start_context(detail::Fiber& fiber);
   void resume(detail::Fiber& fiber);
   void suspend(detail::Fiber& fiber);
   void push_event(Event event);

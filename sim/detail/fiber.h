@@ -54,6 +54,7 @@ struct Fiber {
   Mutex* waiting_mutex = nullptr;  // for cycle detection
   std::vector<Mutex*> held;        // mutexes this fiber owns, in locking order
 
+  bool started = false;    // has a context and a stack: created at its first turn
   bool unwinding = false;  // being destroyed by a crash: must not block again
   const char* guard_low = nullptr;
   const char* guard_high = nullptr;

@@ -166,3 +166,52 @@ TEST_CASE("fibers: a stack overflow names the fiber and node and exits with code
              Catch::Contains("stack overflow in fiber 'deep-recursion' on node 'server-3'"));
 }
 #endif
+
+// A fiber destroyed before its first turn has nothing to unwind: its body must not run (Boost's
+// ucontext backend enters a never-started fiber to destroy it, so a body called unconditionally
+// ran there), its captures are destroyed, and it never took a stack (on every backend).
+TEST_CASE("fibers: a fiber destroyed before its first turn never runs and takes no stack",
+          "[sim][fiber]") {
+  World w;
+  int boots = 0;
+  int captures_destroyed = 0;
+  const NodeId n = w.add_node("n0", [&] { ++boots; });
+  const NodeId p = w.add_process("tester");
+  REQUIRE(w.run_main(p, [&] {
+    w.start(n);  // its boot fiber is spawned, not yet run
+    w.crash(n);  // and destroyed before its first turn
+    CHECK(boots == 0);
+    w.start(n);
+    sleep_for(10_ms);
+    CHECK(boots == 1);
+    go("never", [flag = std::make_shared<Flag>(&captures_destroyed)] { FAIL("ran"); });
+  }));
+  // run_main returned with "never" still waiting for its first turn; the world ends it.
+  CHECK(captures_destroyed == 0);
+  const Stats stats = w.stats();
+  CHECK(stats.fibers_spawned == 4);  // main, boot, boot, never
+  CHECK(stats.fibers_started == 2);  // main and the second boot
+}
+
+TEST_CASE("fibers: ending a world destroys never-started fibers without running them",
+          "[sim][fiber]") {
+  int ran = 0;
+  int captures_destroyed = 0;
+  {
+    World w;
+    const NodeId n = w.add_node("n0", [&] {
+      for (int i = 0; i < 8; ++i) {
+        go("late", [&ran, flag = std::make_shared<Flag>(&captures_destroyed)] { ++ran; });
+      }
+      sleep_for(1000_s);
+    });
+    const NodeId p = w.add_process("tester");
+    w.start(n);
+    REQUIRE(w.run_main(p, [&] {
+      // Same instant as the boot's spawns: main returns before the eight get a turn.
+      while (w.stats().fibers_spawned < 10) yield();
+    }));
+  }
+  CHECK(captures_destroyed == 8);
+  CHECK(ran == 0);
+}
