@@ -9,7 +9,6 @@
 // is unknown (a budget ran out, which is never ok); else 0.
 #include <fmt/core.h>
 
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -20,6 +19,7 @@
 #include "checkers/linearizability/history_file.h"
 #include "checkers/linearizability/history_html.h"
 #include "tools/command.h"
+#include "tools/run_support.h"
 
 namespace raftsim::cli {
 namespace {
@@ -146,10 +146,7 @@ bool write_html(const std::string& path, const std::vector<Checked>& checked) {
   for (const Checked& one : checked) {
     pictures.push_back(lin::picture_input(one.history, one.result, one.file));
   }
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << lin::render_history_html(pictures);
-  out.close();
-  return static_cast<bool>(out);
+  return write_file(path, lin::render_history_html(pictures));
 }
 
 int run_check(const CheckCommandOptions& options) {
@@ -187,8 +184,7 @@ int run_check(const CheckCommandOptions& options) {
     any_unknown = any_unknown || checked.back().result.verdict == lin::Verdict::unknown;
   }
   if (!options.html_path.empty() && !write_html(options.html_path, checked)) {
-    fmt::print(stderr, "raftsim check: cannot write {}\n", options.html_path);
-    return kExitUsage;
+    return kExitBadInput;  // write_file named the file and the reason
   }
   if (any_bad) return kExitBadInput;
   if (any_illegal) return kExitLinearizability;

@@ -3,10 +3,9 @@
 // job; `--fingerprints` prints one "seed fingerprint" line per seed for determinism checks.
 #include <fmt/core.h>
 
-#include <fstream>
-
 #include "sim/fixture/gossip.h"
 #include "tools/command.h"
+#include "tools/run_support.h"
 
 namespace raftsim::cli {
 namespace {
@@ -34,12 +33,9 @@ int run_demo(const DemoOptions& o) {
     options.record_trace = !o.trace_path.empty();
     const sim::fixture::GossipResult r = sim::fixture::run_gossip(options);
     if (!o.trace_path.empty()) {
-      std::ofstream out(o.trace_path);
-      for (const sim::TraceEvent& e : r.trace) out << sim::Trace::to_json(e) << '\n';
-      if (!out) {
-        fmt::print(stderr, "raftsim: cannot write the trace to {}\n", o.trace_path);
-        return kExitBadInput;
-      }
+      std::string lines;
+      for (const sim::TraceEvent& e : r.trace) lines += sim::Trace::to_json(e) + "\n";
+      if (!write_file(o.trace_path, lines)) return kExitBadInput;
     }
     if (r.failure) ++failures;
     if (o.fingerprints_only) {

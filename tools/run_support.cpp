@@ -1,7 +1,12 @@
 #include "tools/run_support.h"
 
+#include <fcntl.h>
 #include <fmt/core.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -95,12 +100,40 @@ std::string result_text(const std::string& scenario, uint64_t seed,
   return text;
 }
 
+namespace {
+
+// Writes all of `text` to `fd` and makes it durable; errno tells why not.
+bool write_all_durably(int fd, const std::string& text) {
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0) errno = EIO;
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return ::fsync(fd) == 0;
+}
+
+}  // namespace
+
 bool write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  out.close();
-  if (!out) {
-    fmt::print(stderr, "raftsim: cannot write {}\n", path);
+  // Written beside the target under a name of this process, made durable, then renamed over it:
+  // a kill or a full disk leaves the old file or none, never a truncated one.
+  static std::atomic<uint64_t> written{0};  // campaign workers write reports concurrently
+  const std::string temp = fmt::format("{}.partial-{}-{}", path, ::getpid(), written++);
+  int reason = 0;
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    reason = errno;
+  } else {
+    if (!write_all_durably(fd, text)) reason = errno != 0 ? errno : EIO;
+    if (::close(fd) != 0 && reason == 0) reason = errno;
+    if (reason == 0 && ::rename(temp.c_str(), path.c_str()) != 0) reason = errno;
+    if (reason != 0) ::unlink(temp.c_str());
+  }
+  if (reason != 0) {
+    fmt::print(stderr, "raftsim: cannot write {}: {}\n", path, std::strerror(reason));
     return false;
   }
   return true;

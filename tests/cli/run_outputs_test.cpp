@@ -150,3 +150,40 @@ TEST_CASE("replay: --perfetto, --log and --html show the replayed run", "[run]")
   CHECK(json::parse(cli_test::read_text(dir.path() / "p.json"))["traceEvents"].size() > 100);
   CHECK(std::filesystem::file_size(dir.path() / "h.html") > 1000);
 }
+
+// Every file raftsim writes goes to a temporary name and is renamed into place: a full disk (here
+// a file-size limit, which fails the write the same way) leaves the old file whole, no partial
+// file beside it, and an error naming the file with exit 65.
+TEST_CASE("run: an output that cannot be written leaves the old file whole and exits 65", "[run]") {
+  ScratchDir dir("full-disk");
+  dir.write("short.json", cli_test::kShortCalm);
+  dir.write("h.html", "old picture");
+  // dash's ulimit -f counts 512-byte blocks: 8 KiB, far below the picture.
+  const std::string command =
+      "cd '" + dir.path().string() + "' && ulimit -f 16 && trap '' XFSZ && " + RAFTSIM_BINARY +
+      " run short.json --seed 3 --json --html h.html" + " >/dev/null 2>.stderr";
+  const int status = std::system(command.c_str());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 65);
+  const std::string err = cli_test::read_text(dir.path() / ".stderr");
+  INFO(err);
+  CHECK(err.find("cannot write h.html: File too large") != std::string::npos);
+  CHECK(cli_test::read_text(dir.path() / "h.html") == "old picture");
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    CHECK(entry.path().filename().string().find(".partial") == std::string::npos);
+  }
+}
+
+TEST_CASE("run: outputs replace an older file whole", "[run]") {
+  ScratchDir dir("replace");
+  dir.write("short.json", cli_test::kShortCalm);
+  dir.write("h.html", "old picture");
+  const Result r = dir.raftsim("run short.json --seed 3 --json --html h.html");
+  REQUIRE(r.exit_code == 0);
+  const std::string html = cli_test::read_text(dir.path() / "h.html");
+  CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
+  CHECK(html.find("old picture") == std::string::npos);
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    CHECK(entry.path().filename().string().find(".partial") == std::string::npos);
+  }
+}
