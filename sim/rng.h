@@ -2,7 +2,8 @@
 //
 // Contract: the sequence drawn from Rng(seed) is fixed forever (tests pin it), identical on every
 // compiler, standard library and optimization level. Everything here is the project's own
-// arithmetic: no <random> distributions, no std::shuffle, no libm transcendental functions.
+// arithmetic: no <random> distributions, no std::shuffle, no libm transcendental functions (this
+// line names what is banned; nothing in sim/ uses them).
 // Streams are forked by name from the seed, not from the draw position, so one component's draws
 // never shift another's.
 #pragma once

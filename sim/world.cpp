@@ -271,8 +271,6 @@ void World::start_context(detail::Fiber& f) {
   f.context = boost::context::fiber(std::allocator_arg, PooledStack(stacks_),
                                     [this, fp = &f](boost::context::fiber&& caller) {
                                       fp->caller = std::move(caller);
-                                      // Entered only to be unwound: never run the body then.
-                                      if (fp->unwinding) return std::move(fp->caller);
                                       std::exception_ptr error;
                                       try {
                                         fp->body();

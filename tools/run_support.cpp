@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 #include "scenarios/library.h"
 #include "scenarios/load.h"
@@ -120,14 +119,15 @@ bool write_all_durably(int fd, const std::string& text) {
 bool write_file(const std::string& path, const std::string& text) {
   // Written beside the target under a name of this process, made durable, then renamed over it:
   // a kill or a full disk leaves the old file or none, never a truncated one.
-  static std::atomic<uint64_t> written{0};  // campaign workers write reports concurrently
+  // A process-wide counter outside any simulation: campaign workers write reports concurrently.
+  static std::atomic<uint64_t> written{0};
   const std::string temp = fmt::format("{}.partial-{}-{}", path, ::getpid(), written++);
   int reason = 0;
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) {
     reason = errno;
   } else {
-    if (!write_all_durably(fd, text)) reason = errno != 0 ? errno : EIO;
+    if (!write_all_durably(fd, text)) reason = errno;
     if (::close(fd) != 0 && reason == 0) reason = errno;
     if (reason == 0 && ::rename(temp.c_str(), path.c_str()) != 0) reason = errno;
     if (reason != 0) ::unlink(temp.c_str());
