@@ -2,12 +2,17 @@
 
 #include <fcntl.h>
 #include <fmt/core.h>
+#include <signal.h>
+#include <stdio.h>  // renameat2
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "scenarios/library.h"
 #include "scenarios/load.h"
@@ -114,29 +119,112 @@ bool write_all_durably(int fd, const std::string& text) {
   return ::fsync(fd) == 0;
 }
 
+// Writes `text` durably under a fresh name beside `path` and returns that name, or "" with errno
+// set. A process-wide counter outside any simulation: campaign workers write reports concurrently.
+std::string write_temp(const std::string& path, const std::string& text) {
+  static std::atomic<uint64_t> written{0};
+  const std::string temp = fmt::format("{}.partial-{}-{}", path, ::getpid(), written++);
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return "";
+  int reason = write_all_durably(fd, text) ? 0 : errno;
+  if (::close(fd) != 0 && reason == 0) reason = errno;
+  if (reason == 0) return temp;
+  ::unlink(temp.c_str());
+  errno = reason;
+  return "";
+}
+
+bool same_content(const std::string& path, const std::string& text) {
+  std::ifstream in(path, std::ios::binary);
+  std::string held((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return in.good() || in.eof() ? held == text : false;
+}
+
+// `path` with `-N` before its extension: "out/default-seed4-2.json".
+std::string numbered(const std::string& path, int n) {
+  if (n == 1) return path;
+  const std::filesystem::path p(path);
+  return (p.parent_path() / fmt::format("{}-{}{}", p.stem().string(), n, p.extension().string()))
+      .string();
+}
+
+// Moves `temp` to `name` unless `name` exists (EEXIST then), atomically.
+bool claim(const std::string& temp, const std::string& name) {
+  if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, name.c_str(), RENAME_NOREPLACE) == 0) {
+    return true;
+  }
+  if (errno != EINVAL) return false;
+  // A filesystem without RENAME_NOREPLACE: a hard link refuses an existing name just as well.
+  if (::link(temp.c_str(), name.c_str()) != 0) return false;
+  ::unlink(temp.c_str());
+  return true;
+}
+
+// Bounds the search for a free name; a directory with this many clashing reports is a misuse.
+constexpr int kNamesMax = 1000;
+
+void print_write_error(const std::string& path, int reason) {
+  fmt::print(stderr, "raftsim: cannot write {}: {}\n", path, std::strerror(reason));
+}
+
 }  // namespace
+
+void remove_stale_partials(const std::string& dir) {
+  std::error_code error;
+  for (std::filesystem::directory_iterator it(dir, error), end; !error && it != end;
+       it.increment(error)) {
+    // NAME.partial-PID-N, left by a writer that was killed before it could rename or unlink it.
+    const std::string name = it->path().filename().string();
+    const size_t mark = name.rfind(".partial-");
+    if (mark == std::string::npos) continue;
+    const std::string rest = name.substr(mark + 9);
+    const size_t dash = rest.find('-');
+    if (dash == 0 || dash == std::string::npos) continue;
+    if (rest.find_first_not_of("0123456789-") != std::string::npos) continue;
+    const long pid = std::strtol(rest.substr(0, dash).c_str(), nullptr, 10);
+    if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) {
+      std::error_code ignored;
+      std::filesystem::remove(it->path(), ignored);
+    }
+  }
+}
 
 bool write_file(const std::string& path, const std::string& text) {
   // Written beside the target under a name of this process, made durable, then renamed over it:
   // a kill or a full disk leaves the old file or none, never a truncated one.
-  // A process-wide counter outside any simulation: campaign workers write reports concurrently.
-  static std::atomic<uint64_t> written{0};
-  const std::string temp = fmt::format("{}.partial-{}-{}", path, ::getpid(), written++);
-  int reason = 0;
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) {
+  const std::string temp = write_temp(path, text);
+  int reason = temp.empty() ? errno : 0;
+  if (reason == 0 && ::rename(temp.c_str(), path.c_str()) != 0) {
     reason = errno;
-  } else {
-    if (!write_all_durably(fd, text)) reason = errno;
-    if (::close(fd) != 0 && reason == 0) reason = errno;
-    if (reason == 0 && ::rename(temp.c_str(), path.c_str()) != 0) reason = errno;
-    if (reason != 0) ::unlink(temp.c_str());
+    ::unlink(temp.c_str());
   }
-  if (reason != 0) {
-    fmt::print(stderr, "raftsim: cannot write {}: {}\n", path, std::strerror(reason));
-    return false;
+  if (reason != 0) print_write_error(path, reason);
+  return reason == 0;
+}
+
+std::string write_new_file(const std::string& path,
+                           const std::function<std::string(const std::string&)>& text_for) {
+  for (int n = 1; n <= kNamesMax; ++n) {
+    const std::string candidate = numbered(path, n);
+    const std::string text = text_for(candidate);
+    const std::string temp = write_temp(candidate, text);
+    if (temp.empty()) {
+      print_write_error(candidate, errno);
+      return "";
+    }
+    // Never replaces a file: another campaign (or process) may own it.
+    if (claim(temp, candidate)) return candidate;
+    const int reason = errno;
+    ::unlink(temp.c_str());
+    if (reason != EEXIST) {
+      print_write_error(candidate, reason);
+      return "";
+    }
+    if (same_content(candidate, text)) return candidate;  // the same report, written before
   }
-  return true;
+  fmt::print(stderr, "raftsim: cannot write {}: {} files by that name already exist\n", path,
+             kNamesMax);
+  return "";
 }
 
 }  // namespace raftsim::cli

@@ -2,6 +2,7 @@
 // scenario argument, the version string for reports, and rendering a run's result.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -31,5 +32,14 @@ std::string result_text(const std::string& scenario, uint64_t seed,
 
 // Writes `text` to `path`; prints an error and returns false when it cannot.
 bool write_file(const std::string& path, const std::string& text);
+// Writes a file that must not replace another: at `path`, or if a different file is there, at
+// `path` with -2, -3, ... before its extension (never overwriting, even against a concurrent
+// writer). `text_for` renders the content for a name. A file already holding the same content is
+// reused. Returns the name written, or "" after printing why not.
+std::string write_new_file(const std::string& path,
+                           const std::function<std::string(const std::string&)>& text_for);
+// Removes the temporary files in `dir` that writers killed mid-write left behind (those whose
+// process is gone); a live writer's are kept.
+void remove_stale_partials(const std::string& dir);
 
 }  // namespace raftsim::cli

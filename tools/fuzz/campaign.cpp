@@ -104,6 +104,7 @@ std::string write_report(Shared& shared, const scenarios::Scenario& scenario, ui
         fmt::print(stderr, "raftsim: cannot create {}: {}\n", dir.string(), error.message());
         return "";
       }
+      remove_stale_partials(dir.string());
       shared.out_dir_ready = true;
     }
   }
@@ -111,7 +112,9 @@ std::string write_report(Shared& shared, const scenarios::Scenario& scenario, ui
       (dir / fmt::format("{}-seed{}.json", file_safe(shared.source.name()), seed)).string();
   const scenarios::Report report =
       scenarios::make_report(scenario, seed, shared.options.run, result, version_string());
-  return write_file(path, scenarios::report_json(report, path)) ? path : "";
+  // Campaigns may share --out (CI shards, a mutant beside the reference): never overwrite.
+  return write_new_file(
+      path, [&](const std::string& name) { return scenarios::report_json(report, name); });
 }
 
 SeedOutcome run_seed(Shared& shared, const PlannedSeed& planned) {
