@@ -29,6 +29,7 @@ struct FuzzArgs {
   double time_budget_s = 0;
   std::string out_dir = "raftsim-failures";
   std::string junit_path;
+  std::string fingerprints_path;
   double determinism_fraction = 0;
   uint64_t failures_max = 0;
   std::string impl = "reference";
@@ -41,6 +42,17 @@ unsigned jobs_to_use(unsigned requested) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+// One line per seed run, "SCENARIO SEED FINGERPRINT KIND", in seed order: two builds that run the
+// same simulation write the same file (tools/determinism-check.sh compares them).
+std::string fingerprint_lines(const fuzz::CampaignInfo& info, const fuzz::CampaignResult& result) {
+  std::string lines;
+  for (const fuzz::SeedOutcome& outcome : result.outcomes) {
+    lines += fmt::format("{} {} {:016x} {}\n", info.scenario, outcome.seed, outcome.fingerprint,
+                         outcome.kind());
+  }
+  return lines;
+}
+
 int print_outcome(const fuzz::CampaignInfo& info, const fuzz::CampaignResult& result,
                   const FuzzArgs& args) {
   if (args.json) {
@@ -50,6 +62,10 @@ int print_outcome(const fuzz::CampaignInfo& info, const fuzz::CampaignResult& re
   }
   std::fflush(stdout);
   if (!args.junit_path.empty() && !write_file(args.junit_path, fuzz::junit_xml(info, result))) {
+    return kExitBadInput;
+  }
+  if (!args.fingerprints_path.empty() &&
+      !write_file(args.fingerprints_path, fingerprint_lines(info, result))) {
     return kExitBadInput;
   }
   return fuzz::campaign_exit_code(result);
@@ -116,6 +132,9 @@ void add_fuzz_command(CLI::App& app, Action& action) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--out", args->out_dir, "Directory for failure reports")->capture_default_str();
   cmd->add_option("--junit", args->junit_path, "Write JUnit XML (one testcase per seed) here");
+  cmd->add_option("--fingerprints", args->fingerprints_path,
+                  "Write each seed's fingerprint and outcome here, a line per seed, to compare "
+                  "two builds");
   cmd->add_option("--check-determinism", args->determinism_fraction,
                   "Run this fraction of the seeds twice and compare fingerprints, in [0, 1]")
       ->check(CLI::Range(0.0, 1.0));

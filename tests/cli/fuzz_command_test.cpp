@@ -195,3 +195,28 @@ TEST_CASE("fuzz: the exit code is the failure kind's, a safety bug exits 1", "[f
   CHECK(summary["failures_by_kind"]["safety"].get<int>() >= 1);
   CHECK(summary["exit_code"] == 1);
 }
+
+TEST_CASE("fuzz: --fingerprints writes each seed's fingerprint, the same as run's, in seed order",
+          "[fuzz]") {
+  ScratchDir dir("fuzz-fingerprints");
+  dir.write("short.json", cli_test::kShortCalm);
+  const Result one = dir.raftsim("fuzz short.json --seeds 5 --jobs 2 --fingerprints a.txt");
+  const Result two = dir.raftsim("fuzz short.json --seeds 5 --jobs 1 --fingerprints b.txt");
+  INFO(one.out << one.err << two.err);
+  REQUIRE(one.exit_code == 0);
+  REQUIRE(two.exit_code == 0);
+  const std::string lines = cli_test::read_text(dir.path() / "a.txt");
+  CHECK(lines == cli_test::read_text(dir.path() / "b.txt"));
+  std::istringstream in(lines);
+  std::string scenario, fingerprint, kind;
+  uint64_t seed = 0;
+  for (uint64_t expected = 1; expected <= 5; ++expected) {
+    REQUIRE(in >> scenario >> seed >> fingerprint >> kind);
+    CHECK(scenario == "short-calm");
+    CHECK(seed == expected);
+    CHECK(kind == "ok");
+    const Result run = dir.raftsim("run short.json --json --seed " + std::to_string(seed));
+    CHECK(json::parse(run.out)["fingerprint"] == fingerprint);
+  }
+  CHECK_FALSE(in >> scenario);
+}
