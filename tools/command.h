@@ -4,7 +4,10 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <functional>
+#include <string>
+#include <thread>
 
 #include "tools/exit_codes.h"
 
@@ -22,6 +25,24 @@ inline CLI::Validator unsigned_integer() {
         return "got '" + text + "', expected a whole number from 0 to 18446744073709551615";
       },
       "UINT64");
+}
+
+// The most workers (threads or child processes) a --jobs option accepts: 4 per hardware thread,
+// and at least 8. More buys nothing for CPU-bound runs and, past what the machine can start,
+// used to end in std::terminate; a larger value is a usage error (exit 64).
+inline unsigned jobs_max() { return 4 * std::max(2u, std::thread::hardware_concurrency()); }
+
+// Accepts 0 (the command's default: one per core) to jobs_max().
+inline CLI::Validator jobs_validator() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        const bool digits = !text.empty() && text.size() <= 9 &&
+                            text.find_first_not_of("0123456789") == std::string::npos;
+        if (digits && std::stoul(text) <= jobs_max()) return "";
+        return "got '" + text + "', expected 0 to " + std::to_string(jobs_max()) +
+               " (4 per hardware thread on this machine)";
+      },
+      "0.." + std::to_string(jobs_max()));
 }
 
 void add_version_command(CLI::App& app, Action& action);

@@ -106,8 +106,9 @@ void add_fuzz_command(CLI::App& app, Action& action) {
   cmd->add_option("--seed-start", args->seed_start, "The first seed")
       ->check(unsigned_integer())
       ->capture_default_str();
-  cmd->add_option("--jobs", args->jobs, "Worker threads; 0 = one per hardware thread")
-      ->check(CLI::Range(0u, 4096u))
+  cmd->add_option("--jobs", args->jobs,
+                  "Worker threads; 0 = one per hardware thread; at most 4 per hardware thread")
+      ->check(jobs_validator())
       ->capture_default_str();
   cmd->add_option("--shard", args->shard, "Run the K-th of N disjoint slices of the seeds (K/N)")
       ->capture_default_str();
