@@ -32,17 +32,17 @@ inline CLI::Validator unsigned_integer() {
 // used to end in std::terminate; a larger value is a usage error (exit 64).
 inline unsigned jobs_max() { return 4 * std::max(2u, std::thread::hardware_concurrency()); }
 
-// Accepts 0 (the command's default: one per core) to jobs_max().
-inline CLI::Validator jobs_validator() {
+// Accepts `min` (0: the command's default, one per core) to jobs_max().
+inline CLI::Validator jobs_validator(unsigned min = 0) {
   return CLI::Validator(
-      [](std::string& text) -> std::string {
+      [min](std::string& text) -> std::string {
         const bool digits = !text.empty() && text.size() <= 9 &&
                             text.find_first_not_of("0123456789") == std::string::npos;
-        if (digits && std::stoul(text) <= jobs_max()) return "";
-        return "got '" + text + "', expected 0 to " + std::to_string(jobs_max()) +
-               " (4 per hardware thread on this machine)";
+        if (digits && std::stoul(text) >= min && std::stoul(text) <= jobs_max()) return "";
+        return "got '" + text + "', expected " + std::to_string(min) + " to " +
+               std::to_string(jobs_max()) + " (at most 4 per hardware thread on this machine)";
       },
-      "0.." + std::to_string(jobs_max()));
+      std::to_string(min) + ".." + std::to_string(jobs_max()));
 }
 
 void add_version_command(CLI::App& app, Action& action);
