@@ -138,7 +138,10 @@ SeedOutcome run_seed(Shared& shared, const PlannedSeed& planned) {
   if (planned.check_determinism) {
     const scenarios::RunResult second =
         run_guarded(shared.source.for_seed(planned.seed), planned.seed, options);
-    outcome.divergence = find_divergence(first, second);
+    // A run stopped by its resource guard stops wherever the clock says: not comparable.
+    const bool resource =
+        first.status == scenarios::Status::resource || second.status == scenarios::Status::resource;
+    if (!resource) outcome.divergence = find_divergence(first, second);
     first.trace.clear();  // the traces are large; the report does not need them
   }
   if (outcome.failed()) outcome.report_path = write_report(shared, scenario, planned.seed, first);
