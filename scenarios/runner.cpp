@@ -44,13 +44,15 @@ const char* to_string(Status status) {
       return "crash";
     case Status::unknown:
       return "unknown";
+    case Status::resource:
+      return "resource";
   }
   return "?";
 }
 
 std::optional<Status> status_from_string(std::string_view name) {
   for (Status s : {Status::ok, Status::safety, Status::linearizability, Status::liveness,
-                   Status::crash, Status::unknown}) {
+                   Status::crash, Status::unknown, Status::resource}) {
     if (name == to_string(s)) return s;
   }
   return std::nullopt;
@@ -70,6 +72,8 @@ int exit_code(Status status) {
       return 4;
     case Status::unknown:
       return 6;
+    case Status::resource:
+      return 7;
   }
   return 4;
 }
@@ -171,6 +175,7 @@ sim::WorldOptions world_options(const Scenario& scenario, uint64_t seed, const R
   w.disk = disk_options(scenario.disk);
   w.trace.record_all = o.record_trace;
   w.trace.recent_max = 40;
+  w.guard = o.guard;
   return w;
 }
 
@@ -439,6 +444,10 @@ void Run::judge_history(RunResult& result) {
     result.linearizability = "off";
     return;
   }
+  if (failure_ && failure_->status == Status::resource) {
+    result.linearizability = "skipped";  // an oversized run's history would be oversized too
+    return;
+  }
   const sim::Stopwatch checker_wall;
   lin::CheckOptions check_options;
   check_options.time_budget_ms = 0;  // deterministic: only the step budget
@@ -489,8 +498,8 @@ RunResult Run::execute() {
   if (!failure_ && world_->failure()) {
     const sim::Failure& f = *world_->failure();
     FailureInfo info;
-    info.status = Status::crash;
-    info.property = f.kind;
+    info.status = f.kind == "resource" ? Status::resource : Status::crash;
+    info.property = f.kind == "resource" ? "resource limit" : f.kind;
     info.message = f.message;
     info.at_ns = f.at.ns();
     info.nodes.assign(f.nodes.begin(), f.nodes.end());

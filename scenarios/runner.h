@@ -29,10 +29,12 @@
 namespace scenarios {
 
 // The outcome classes, in the order of DESIGN.md's exit codes.
-enum class Status : uint8_t { ok, safety, linearizability, liveness, crash, unknown };
+// `resource`: the run passed its wall-time or memory guard (RunOptions::guard) and was stopped;
+// it says nothing about the implementation.
+enum class Status : uint8_t { ok, safety, linearizability, liveness, crash, unknown, resource };
 
 const char* to_string(Status status);
-// 0 ok, 1 safety, 2 linearizability, 3 liveness, 4 crash, 6 unknown (DESIGN.md).
+// 0 ok, 1 safety, 2 linearizability, 3 liveness, 4 crash, 6 unknown, 7 resource (DESIGN.md).
 int exit_code(Status status);
 std::optional<Status> status_from_string(std::string_view name);
 
@@ -45,6 +47,9 @@ struct RunOptions {
   std::function<void(const sim::TraceEvent&)> trace_listener;
   // Linearizability search steps; 0 = no limit. Deterministic, unlike a wall-time budget.
   uint64_t checker_steps_max = uint64_t{1} << 30;
+  // The run's wall-time and memory guard (sim::GuardOptions); a run that passes it ends with
+  // Status::resource and is not judged for linearizability. Default: none.
+  sim::GuardOptions guard;
 };
 
 struct FailureInfo {

@@ -88,6 +88,7 @@ class Shrinker {
       : report_(report), options_(options), start_(Clock::now()) {
     run_options_.impl = report.impl;
     run_options_.mutant = report.mutant;
+    run_options_.guard = options.guard;
   }
   ShrinkResult shrink();
 

@@ -45,6 +45,7 @@ struct ShrinkOptions {
   double time_budget_s = 300;  // wall seconds; > 0
   int64_t runs_max = 2000;     // candidate runs, the first reproduction included; >= 1
   int rounds_max = 3;          // passes over all the phases; >= 1
+  sim::GuardOptions guard;     // each candidate run's wall-time and memory guard
   // Called with one line per phase and per reduction kept (for the CLI); may be empty.
   std::function<void(const std::string&)> progress;
 };

@@ -51,6 +51,18 @@ struct DetectorOptions {
   LockAcrossBlock lock_across_block = LockAcrossBlock::error;
 };
 
+// A guard on the resources of one run, outside the simulation's logic: it reads the wall clock
+// and the process's resident size (never an input to the simulation), every kGuardEvents events
+// dispatched, and ends a run that passes either limit with a Failure of kind "resource" saying
+// which limit and at what simulated time. A run that stays within both computes exactly what it
+// would without the guard. The resident size is the whole process's (/proc/self/statm, read at
+// most every kGuardEvents * 16 events): with several worlds on several threads the caller sets a
+// limit for all of them together, and the world that finds it passed is the one that stops.
+struct GuardOptions {
+  int64_t wall_ms_max = 0;          // wall time spent in run_* calls, ms; 0 (default) = none
+  uint64_t resident_bytes_max = 0;  // the process's resident set, bytes; 0 (default) = none
+};
+
 struct WorldOptions {
   uint64_t seed = 1;
   // Run the events due at the same instant in a seeded random order instead of FIFO.
@@ -58,6 +70,7 @@ struct WorldOptions {
   uint64_t steps_max = 2'000'000'000;  // events dispatched before the run fails as "budget"
   size_t stack_size = 256 * 1024;      // usable bytes per fiber stack, >= 16 KiB
   DetectorOptions detect;
+  GuardOptions guard;
   NetworkOptions network;
   DiskOptions disk;
   TraceOptions trace;
@@ -179,6 +192,8 @@ class World {
   };
 
   bool run_loop(Instant limit, const std::function<bool()>* condition);
+  // The resource guard (GuardOptions); `wall_s` is the wall time spent in this run_* call so far.
+  void check_guard(double wall_s);
   void dispatch(Event& event);
   void start_context(detail::Fiber& fiber);
   void resume(detail::Fiber& fiber);

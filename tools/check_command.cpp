@@ -32,6 +32,7 @@ struct CheckCommandOptions {
   std::string format;  // "" = by file name
   std::string initial;
   int64_t budget_ms = 60'000;
+  uint64_t budget_mb = 1024;
   uint64_t steps_max = 0;
   std::string html_path;
   bool json = false;
@@ -87,19 +88,61 @@ void print_illegal_partition(const Checked& checked, const lin::PartitionResult&
   }
 }
 
-void print_text(const Checked& checked) {
+std::string budget_name(lin::BudgetLimit limit, const CheckCommandOptions& options) {
+  switch (limit) {
+    case lin::BudgetLimit::time:
+      return fmt::format("the wall-time budget (--budget-ms {})", options.budget_ms);
+    case lin::BudgetLimit::memory:
+      return fmt::format("the memory budget (--budget-mb {})", options.budget_mb);
+    case lin::BudgetLimit::steps:
+      return fmt::format("the step budget (--steps-max {})", options.steps_max);
+    case lin::BudgetLimit::none:
+      break;
+  }
+  return "a budget";
+}
+
+// What an out-of-budget check reached: which budget ran out, how many partitions were decided,
+// and how far the search got in those it had started (a few of them; the rest are counted).
+void print_budget_line(const lin::CheckResult& result, const CheckCommandOptions& options) {
+  constexpr size_t kShownMax = 4;
+  size_t decided = 0;
+  size_t unsearched = 0;
+  std::vector<const lin::PartitionResult*> searched;
+  for (const auto& partition : result.partitions) {
+    if (partition.verdict != lin::Verdict::unknown) {
+      ++decided;
+    } else if (partition.steps == 0 && partition.placed_max == 0) {
+      ++unsearched;
+    } else {
+      searched.push_back(&partition);
+    }
+  }
+  fmt::print("  budget: {} ran out after {:.0f} ms; {} of {} partitions decided",
+             budget_name(result.limit, options), milliseconds(result.elapsed_ns), decided,
+             result.partitions.size());
+  if (unsearched > 0) fmt::print(", {} not searched", unsearched);
+  fmt::print("\n");
+  for (size_t i = 0; i < searched.size() && i < kShownMax; ++i) {
+    const lin::PartitionResult& partition = *searched[i];
+    fmt::print("  {}: unknown after {} search steps, at most {} of its {} operations placed\n",
+               partition.key.empty() ? std::string("history") : "key \"" + partition.key + "\"",
+               partition.steps, partition.placed_max, partition.operations.size());
+  }
+  if (searched.size() > kShownMax) {
+    fmt::print("  ... and {} more partitions unknown\n", searched.size() - kShownMax);
+  }
+}
+
+void print_text(const Checked& checked, const CheckCommandOptions& options) {
   const lin::CheckResult& result = checked.result;
   fmt::print("{}: {} ({} operations, {} partitions, {:.3f} ms)\n", checked.file,
              lin::to_string(result.verdict), lin::operation_count(checked.history),
              result.partitions.size(), milliseconds(result.elapsed_ns));
   for (const auto& partition : result.partitions) {
     if (partition.verdict == lin::Verdict::illegal) print_illegal_partition(checked, partition);
-    if (partition.verdict == lin::Verdict::unknown) {
-      fmt::print("  {}: unknown (the budget ran out after {} steps)\n",
-                 partition.key.empty() ? std::string("history") : "key \"" + partition.key + "\"",
-                 partition.steps);
-    }
   }
+  if (result.limit != lin::BudgetLimit::none) print_budget_line(result, options);
 }
 
 void print_json(const Checked& checked) {
@@ -112,6 +155,9 @@ void print_json(const Checked& checked) {
   report["partitions"] = result.partitions.size();
   report["elapsed_ms"] = milliseconds(result.elapsed_ns);
   report["steps"] = result.steps;
+  if (result.limit != lin::BudgetLimit::none) {
+    report["budget_ran_out"] = std::string(lin::to_string(result.limit));
+  }
   nlohmann::ordered_json partitions = nlohmann::ordered_json::array();
   for (const auto& partition : result.partitions) {
     if (partition.verdict == lin::Verdict::ok) continue;
@@ -119,6 +165,10 @@ void print_json(const Checked& checked) {
     entry["key"] = partition.key;
     entry["verdict"] = std::string(lin::to_string(partition.verdict));
     entry["operations"] = partition.operations.size();
+    if (partition.verdict == lin::Verdict::unknown) {
+      entry["steps"] = partition.steps;
+      entry["placed_max"] = partition.placed_max;
+    }
     if (partition.verdict == lin::Verdict::illegal) {
       nlohmann::ordered_json longest = nlohmann::ordered_json::array();
       for (const auto& step : partition.linearizations.front()) longest.push_back(step.operation);
@@ -165,6 +215,7 @@ int run_check(const CheckCommandOptions& options) {
   lin::CheckOptions check_options;
   check_options.time_budget_ms = options.budget_ms;
   check_options.steps_max = options.steps_max;
+  check_options.memory_bytes_max = options.budget_mb * 1024 * 1024;
   bool any_bad = false;
   bool any_illegal = false;
   bool any_unknown = false;
@@ -179,7 +230,7 @@ int run_check(const CheckCommandOptions& options) {
       any_bad = true;
       continue;
     }
-    options.json ? print_json(checked.back()) : print_text(checked.back());
+    options.json ? print_json(checked.back()) : print_text(checked.back(), options);
     any_illegal = any_illegal || checked.back().result.verdict == lin::Verdict::illegal;
     any_unknown = any_unknown || checked.back().result.verdict == lin::Verdict::unknown;
   }
@@ -208,7 +259,12 @@ void add_check_command(CLI::App& app, Action& action) {
                   "The register's initial value: an integer or null (default null)");
   cmd->add_option("--budget-ms", options->budget_ms,
                   "Wall-time budget per history in ms; 0 = none. Out of budget = unknown (exit 6)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 40))
+      ->capture_default_str();
+  cmd->add_option("--budget-mb", options->budget_mb,
+                  "Memory budget per history in MiB for the search's own structures (memo, states, "
+                  "stack), one partition at a time; 0 = none. Out of budget = unknown (exit 6)")
+      ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 30))
       ->capture_default_str();
   cmd->add_option("--steps-max", options->steps_max,
                   "Search-step budget per history; 0 = none. Deterministic, unlike --budget-ms")

@@ -4,7 +4,10 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <functional>
+#include <string>
+#include <thread>
 
 #include "tools/exit_codes.h"
 
@@ -22,6 +25,24 @@ inline CLI::Validator unsigned_integer() {
         return "got '" + text + "', expected a whole number from 0 to 18446744073709551615";
       },
       "UINT64");
+}
+
+// The most workers (threads or child processes) a --jobs option accepts: 4 per hardware thread,
+// and at least 8. More buys nothing for CPU-bound runs and, past what the machine can start,
+// used to end in std::terminate; a larger value is a usage error (exit 64).
+inline unsigned jobs_max() { return 4 * std::max(2u, std::thread::hardware_concurrency()); }
+
+// Accepts `min` (0: the command's default, one per core) to jobs_max().
+inline CLI::Validator jobs_validator(unsigned min = 0) {
+  return CLI::Validator(
+      [min](std::string& text) -> std::string {
+        const bool digits = !text.empty() && text.size() <= 9 &&
+                            text.find_first_not_of("0123456789") == std::string::npos;
+        if (digits && std::stoul(text) >= min && std::stoul(text) <= jobs_max()) return "";
+        return "got '" + text + "', expected " + std::to_string(min) + " to " +
+               std::to_string(jobs_max()) + " (at most 4 per hardware thread on this machine)";
+      },
+      std::to_string(min) + ".." + std::to_string(jobs_max()));
 }
 
 void add_version_command(CLI::App& app, Action& action);

@@ -11,6 +11,8 @@ enum ExitCode : int {
   kExitCrash = 4,  // implementation crash, stack overflow or deadlock
   kExitNondeterminism = 5,
   kExitUnknown = 6,  // a checker ran out of budget: verdict unknown
+  kExitResource =
+      7,  // a run passed its wall-time or memory guard (--seed-timeout-s, --seed-memory-mb)
   kExitUsage = 64,
   kExitBadInput = 65,
 };

@@ -35,6 +35,7 @@ struct FuzzArgs {
   std::string impl = "reference";
   std::string mutant;
   bool json = false;
+  GuardArgs guard;
 };
 
 unsigned jobs_to_use(unsigned requested) {
@@ -87,6 +88,7 @@ int fuzz_main(const FuzzArgs& args) {
   options.run.impl = args.impl;
   options.run.mutant = args.mutant;
   options.jobs = jobs_to_use(args.jobs);
+  options.run.guard = guard_options(args.guard, options.jobs);
   options.time_budget_s = args.time_budget_s;
   options.failures_max = args.failures_max;
   options.out_dir = args.out_dir;
@@ -122,8 +124,9 @@ void add_fuzz_command(CLI::App& app, Action& action) {
   cmd->add_option("--seed-start", args->seed_start, "The first seed")
       ->check(unsigned_integer())
       ->capture_default_str();
-  cmd->add_option("--jobs", args->jobs, "Worker threads; 0 = one per hardware thread")
-      ->check(CLI::Range(0u, 4096u))
+  cmd->add_option("--jobs", args->jobs,
+                  "Worker threads; 0 = one per hardware thread; at most 4 per hardware thread")
+      ->check(jobs_validator())
       ->capture_default_str();
   cmd->add_option("--shard", args->shard, "Run the K-th of N disjoint slices of the seeds (K/N)")
       ->capture_default_str();
@@ -143,9 +146,11 @@ void add_fuzz_command(CLI::App& app, Action& action) {
   cmd->add_option("--impl", args->impl, "Raft implementation")->capture_default_str();
   cmd->add_option("--mutant", args->mutant, "A named mutant of the implementation");
   cmd->add_flag("--json", args->json, "Print the summary as one JSON object");
+  add_guard_options(cmd, args->guard);
   cmd->footer(
       "Exit: 0 when every seed passed, else the code of the most severe failure kind: "
-      "nondeterminism 5 > crash 4 > safety 1 > linearizability 2 > liveness 3 > unknown 6. "
+      "nondeterminism 5 > crash 4 > safety 1 > linearizability 2 > liveness 3 > unknown 6 > "
+      "resource 7 (a seed stopped by --seed-timeout-s or --seed-memory-mb, counted apart). "
       "64 usage error, 65 bad scenario.");
   cmd->callback([&action, args] { action = [args] { return fuzz_main(*args); }; });
 }

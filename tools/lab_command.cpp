@@ -768,8 +768,9 @@ void add_lab_command(CLI::App& app, Action& action) {
   cmd->add_option("--seed-start", options->seed_start, "The first seed")
       ->check(unsigned_integer())
       ->capture_default_str();
-  cmd->add_option("--jobs,-j", options->jobs, "Concurrent test processes (default: the cores)")
-      ->check(CLI::Range(1, 1024));
+  cmd->add_option("--jobs,-j", options->jobs,
+                  "Concurrent test processes (default: the cores); at most 4 per hardware thread")
+      ->check(jobs_validator(1));
   cmd->add_option("--impl", options->impl, "Raft implementation, passed as RAFTSIM_IMPL")
       ->capture_default_str();
   cmd->add_option("--mutant", options->mutant, "Mutant, passed as RAFTSIM_MUTANT");

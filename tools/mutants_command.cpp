@@ -26,6 +26,7 @@
 #include <climits>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <system_error>
 #include <thread>
 
 #include "raft/mutant.h"
@@ -220,7 +221,15 @@ std::vector<Detection> detect_all(const scenarios::ScenarioSource& source, uint6
     }
   };
   std::vector<std::thread> threads;  // worker pool outside simulated code
-  for (unsigned j = 0; j < std::max(1u, jobs); ++j) threads.emplace_back(worker);
+  for (unsigned j = 0; j < std::max(1u, jobs); ++j) {
+    try {
+      threads.emplace_back(worker);
+    } catch (const std::system_error&) {
+      // The system refused a thread: go on with those started (worker() then runs them all).
+      if (threads.empty()) worker();
+      break;
+    }
+  }
   for (std::thread& t : threads) t.join();
   const Detection& reference = results.back();
   for (size_t i = 0; i + 1 < results.size(); ++i) {
@@ -332,7 +341,9 @@ void add_mutants_command(CLI::App& app, Action& action) {
   cmd->add_option("--seeds", args->seeds, "Seed budget per mutant")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1000000}))
       ->capture_default_str();
-  cmd->add_option("--jobs", args->jobs, "Worker threads (default: cores)");
+  cmd->add_option("--jobs", args->jobs,
+                  "Worker threads (default: cores); at most 4 per hardware thread")
+      ->check(jobs_validator());
   cmd->add_flag("--shrink", args->shrink, "Shrink each first failure and report its size");
   cmd->add_option("--shrink-budget-s", args->shrink_budget_s,
                   "Wall seconds per mutant for --shrink")

@@ -38,6 +38,7 @@ struct RunArgs {
   std::string perfetto_path;
   std::string log_topics;
   std::string html_path;
+  GuardArgs guard;
 };
 
 // The run options the arguments ask for: a recorded trace for the files, a live log listener.
@@ -46,6 +47,7 @@ scenarios::RunOptions run_options(const RunArgs& args, const scenarios::Scenario
   options.impl = args.impl;
   options.mutant = args.mutant;
   options.record_trace = !args.trace_path.empty() || !args.perfetto_path.empty();
+  options.guard = guard_options(args.guard);
   if (!args.log_topics.empty()) {
     std::string error;
     LogViewOptions view;
@@ -190,6 +192,7 @@ void add_run_command(CLI::App& app, Action& action) {
   cmd->add_option("--mutant", args->mutant, "A named mutant of the implementation");
   cmd->add_option("--report", args->report_path, "Write a failure report (any status) here");
   add_common(cmd, *args);
+  add_guard_options(cmd, args->guard);
   cmd->callback([&action, args] {
     action = [args] {
       const std::optional<scenarios::ScenarioSource> source = resolve_source(args->scenario);
@@ -210,6 +213,7 @@ void add_replay_command(CLI::App& app, Action& action) {
   cmd->add_option("--mutant", args->mutant_override,
                   "Run with this mutant instead of the report's; 'none' for the clean code");
   add_common(cmd, *args);
+  add_guard_options(cmd, args->guard);
   cmd->callback([&action, args] { action = [args] { return replay(*args); }; });
 }
 

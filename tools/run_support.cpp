@@ -6,6 +6,7 @@
 #include <stdio.h>  // renameat2
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
@@ -225,6 +226,25 @@ std::string write_new_file(const std::string& path,
   fmt::print(stderr, "raftsim: cannot write {}: {} files by that name already exist\n", path,
              kNamesMax);
   return "";
+}
+
+void add_guard_options(CLI::App* cmd, GuardArgs& args) {
+  cmd->add_option("--seed-timeout-s", args.seed_timeout_s,
+                  "Wall seconds a run may take before it stops as 'resource' (exit 7); 0 = none")
+      ->check(CLI::Range(0.0, 1e9))
+      ->capture_default_str();
+  cmd->add_option("--seed-memory-mb", args.seed_memory_mb,
+                  "Resident MiB of the process per running seed before the seed stops as "
+                  "'resource' (exit 7); 0 = none")
+      ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 30))
+      ->capture_default_str();
+}
+
+sim::GuardOptions guard_options(const GuardArgs& args, unsigned concurrent) {
+  sim::GuardOptions guard;
+  guard.wall_ms_max = static_cast<int64_t>(args.seed_timeout_s * 1000.0);
+  guard.resident_bytes_max = args.seed_memory_mb * (uint64_t{1} << 20) * std::max(1u, concurrent);
+  return guard;
 }
 
 }  // namespace raftsim::cli

@@ -11,6 +11,10 @@
 #include "scenarios/scenario.h"
 #include "scenarios/swarm.h"
 
+namespace CLI {
+class App;  // CLI11 costs seconds of compile time in every file that includes it
+}  // namespace CLI
+
 namespace raftsim::cli {
 
 // A library name ("calm") or a path to a scenario file. On failure prints the loader's error
@@ -29,6 +33,17 @@ nlohmann::ordered_json result_json(const std::string& scenario, uint64_t seed,
 // The human summary of one run (several lines, ending in a newline).
 std::string result_text(const std::string& scenario, uint64_t seed,
                         const scenarios::RunOptions& options, const scenarios::RunResult& result);
+
+// The per-seed resource guard of run, replay, fuzz and shrink (sim::GuardOptions): a run that
+// passes it ends as "resource" (exit 7), never a hang nor a false Raft failure.
+struct GuardArgs {
+  double seed_timeout_s = 600;     // wall seconds per run; 0 = none
+  uint64_t seed_memory_mb = 4096;  // the process's resident MiB per concurrent run; 0 = none
+};
+void add_guard_options(CLI::App* cmd, GuardArgs& args);
+// With `concurrent` runs in one process (fuzz --jobs) the memory limit is theirs together:
+// seed_memory_mb * concurrent, compared with the whole process's resident size.
+sim::GuardOptions guard_options(const GuardArgs& args, unsigned concurrent = 1);
 
 // Writes `text` to `path`; prints an error and returns false when it cannot.
 bool write_file(const std::string& path, const std::string& text);

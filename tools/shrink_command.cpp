@@ -24,6 +24,7 @@ struct ShrinkArgs {
   double time_budget_s = 300;
   int64_t runs_max = 2000;
   bool json = false;
+  GuardArgs guard;
 };
 
 std::string describe(const scenarios::ShrinkSize& size) {
@@ -65,6 +66,7 @@ int shrink(const ShrinkArgs& args) {
   scenarios::ShrinkOptions options;
   options.time_budget_s = args.time_budget_s;
   options.runs_max = args.runs_max;
+  options.guard = guard_options(args.guard);
   if (!args.json) {
     options.progress = [](const std::string& line) {
       fmt::print("{}\n", line);
@@ -134,6 +136,7 @@ void add_shrink_command(CLI::App& app, Action& action) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_flag("--json", args->json, "Print one JSON object instead of text");
+  add_guard_options(cmd, args->guard);
   cmd->callback([&action, args] { action = [args] { return shrink(*args); }; });
 }
 

@@ -25,4 +25,18 @@ std::string_view to_string(Verdict verdict) {
   return "?";
 }
 
+std::string_view to_string(BudgetLimit limit) {
+  switch (limit) {
+    case BudgetLimit::none:
+      return "none";
+    case BudgetLimit::time:
+      return "time";
+    case BudgetLimit::memory:
+      return "memory";
+    case BudgetLimit::steps:
+      return "steps";
+  }
+  return "?";
+}
+
 }  // namespace checkers::linearizability

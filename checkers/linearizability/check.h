@@ -6,7 +6,7 @@
 // partition is searched on its own with Wing & Gong's algorithm and Lowe's memo (detail/search.h).
 // The verdict is exact for `ok` and `illegal`; `unknown` means the budget in CheckOptions ran out
 // and says nothing either way. Operations of unknown outcome may take effect at any time after
-// their call, or never. Memory is bounded by CheckOptions::memo_bytes_max per partition and time
+// their call, or never. Memory is bounded by CheckOptions::memory_bytes_max per partition and time
 // by the wall-time and step budgets for the whole history.
 #pragma once
 

@@ -15,15 +15,22 @@ enum class Verdict : uint8_t { ok, illegal, unknown };
 
 std::string_view to_string(Verdict verdict);
 
+// Which budget ran out, for an `unknown` verdict: none, wall time, memory or search steps.
+enum class BudgetLimit : uint8_t { none, time, memory, steps };
+
+std::string_view to_string(BudgetLimit limit);
+
 struct CheckOptions {
   // Wall-time budget for the whole history, in milliseconds; 0 means no limit. Default 60 s.
   int64_t time_budget_ms = 60'000;
   // Search steps (one step = one attempt to place or take back an operation) for the whole
   // history; 0 means no limit. Default 2^32.
   uint64_t steps_max = uint64_t{1} << 32;
-  // Memory for the memo of one partition, in bytes (the set of visited (linearized set, state)
-  // pairs plus the interned states). Default 1 GiB.
-  uint64_t memo_bytes_max = uint64_t{1} << 30;
+  // Memory of one partition's search, in bytes: its memo of visited (linearized set, state)
+  // pairs, interned states and transitions, stack, event lists and partial linearizations, counted
+  // by the search as they grow. Partitions are searched one at a time, so this bounds the whole
+  // check's search memory (not the history itself). 0 means no limit. Default 1 GiB.
+  uint64_t memory_bytes_max = uint64_t{1} << 30;
   // How many longest partial linearizations to keep for an illegal partition; 1 to 16, default 3.
   uint32_t longest_max = 3;
 };
@@ -49,13 +56,15 @@ struct PartitionResult {
   std::vector<uint32_t> unplaced;
   uint64_t steps = 0;
   uint64_t memo_entries = 0;
+  uint32_t placed_max = 0;  // the most operations placed at once: how far the search got
 };
 
 struct CheckResult {
   Verdict verdict = Verdict::ok;  // illegal if any partition is; else unknown if any is; else ok
   std::vector<PartitionResult> partitions;  // ordered by key
   uint64_t steps = 0;
-  int64_t elapsed_ns = 0;  // wall time, for reports only
+  int64_t elapsed_ns = 0;                 // wall time, for reports only
+  BudgetLimit limit = BudgetLimit::none;  // unknown: the budget that ran out
 };
 
 }  // namespace checkers::linearizability

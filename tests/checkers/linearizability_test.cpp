@@ -229,8 +229,10 @@ TEST_CASE("linearizability: a run out of steps is unknown, never ok") {
 TEST_CASE("linearizability: a memo that outgrows its memory bound gives unknown") {
   const auto history = kv(hard_to_refute("x"));
   lin::CheckOptions options;
-  options.memo_bytes_max = 64 * 1024;
-  CHECK(lin::check(history, options).verdict == Verdict::unknown);
+  options.memory_bytes_max = 64 * 1024;
+  const lin::CheckResult result = lin::check(history, options);
+  CHECK(result.verdict == Verdict::unknown);
+  CHECK(result.limit == lin::BudgetLimit::memory);
   // With the memory it needs, the verdict is exact.
   CHECK(lin::check(history).verdict == Verdict::illegal);
 }
@@ -239,7 +241,7 @@ TEST_CASE("linearizability: an illegal partition beats an unknown one in the ove
   std::vector<lin::Operation<lin::KvModel>> operations = hard_to_refute("a");
   operations.push_back(get(99, 200, 300, "b", "y"));  // key b: illegal in one step
   lin::CheckOptions options;
-  options.memo_bytes_max = 64 * 1024;
+  options.memory_bytes_max = 64 * 1024;
   const lin::CheckResult result = lin::check(kv(operations), options);
   CHECK(result.partitions[0].verdict == Verdict::unknown);
   CHECK(result.partitions[1].verdict == Verdict::illegal);

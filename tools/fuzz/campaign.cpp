@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <mutex>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 
 #include "scenarios/report.h"
@@ -140,7 +141,10 @@ SeedOutcome run_seed(Shared& shared, const PlannedSeed& planned) {
   if (planned.check_determinism) {
     const scenarios::RunResult second =
         run_guarded(shared.source.for_seed(planned.seed), planned.seed, options);
-    outcome.divergence = find_divergence(first, second);
+    // A run stopped by its resource guard stops wherever the clock says: not comparable.
+    const bool resource =
+        first.status == scenarios::Status::resource || second.status == scenarios::Status::resource;
+    if (!resource) outcome.divergence = find_divergence(first, second);
     first.trace.clear();  // the traces are large; the report does not need them
   }
   if (outcome.failed()) outcome.report_path = write_report(shared, scenario, planned.seed, first);
@@ -176,6 +180,26 @@ void worker(Shared& shared) {
   shared.workers_done.notify_all();
 }
 
+// Starts one more worker. A thread the system refuses (std::system_error) is not a crash: the
+// campaign goes on with the workers it has, or, with none, stops as a usage error.
+bool start_worker(Shared& shared, std::vector<std::thread>& pool, size_t threads) {
+  try {
+    pool.emplace_back(worker, std::ref(shared));
+    return true;
+  } catch (const std::system_error& error) {
+    std::lock_guard lock(shared.mutex);
+    shared.workers_running -= static_cast<unsigned>(threads - pool.size());
+    if (pool.empty()) {
+      shared.stop = StopReason::usage_error;
+      shared.usage_error = fmt::format("cannot start a worker thread: {}", error.what());
+    } else {
+      fmt::print(stderr, "raftsim: started {} of {} worker threads ({}); going on with {}\n",
+                 pool.size(), threads, error.what(), pool.size());
+    }
+    return false;
+  }
+}
+
 }  // namespace
 
 std::string SeedOutcome::kind() const {
@@ -193,7 +217,7 @@ CampaignResult run_campaign(const scenarios::ScenarioSource& source,
   std::vector<std::thread> pool;
   for (size_t i = 0; i < threads; ++i) {
     // A worker pool outside simulated code: each thread runs whole worlds, one at a time.
-    pool.emplace_back(worker, std::ref(shared));
+    if (!start_worker(shared, pool, threads)) break;
   }
   {
     std::unique_lock lock(shared.mutex);

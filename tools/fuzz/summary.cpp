@@ -12,8 +12,9 @@ namespace raftsim::cli::fuzz {
 namespace {
 
 // Exit codes, most severe first (see the contract in summary.h).
-constexpr std::array<int, 6> kSeverityOrder = {kExitNondeterminism,  kExitCrash,    kExitSafety,
-                                               kExitLinearizability, kExitLiveness, kExitUnknown};
+constexpr std::array<int, 7> kSeverityOrder = {kExitNondeterminism,  kExitCrash,    kExitSafety,
+                                               kExitLinearizability, kExitLiveness, kExitUnknown,
+                                               kExitResource};
 
 int outcome_exit_code(const SeedOutcome& outcome) {
   if (outcome.divergence) return kExitNondeterminism;
@@ -29,6 +30,7 @@ size_t severity_rank(int exit_code) {
 
 struct Totals {
   uint64_t failed = 0;
+  uint64_t resource = 0;  // stopped by the wall-time or memory guard: not failures
   uint64_t checked = 0;
   uint64_t mismatches = 0;
   double sim_s = 0;
@@ -46,6 +48,10 @@ Totals totals_of(const CampaignResult& result) {
     if (outcome.checked) ++totals.checked;
     if (outcome.divergence) ++totals.mismatches;
     if (!outcome.failed()) continue;
+    if (outcome.kind() == "resource") {
+      ++totals.resource;
+      continue;
+    }
     ++totals.failed;
     ++totals.by_kind[outcome.kind()];
   }
@@ -72,6 +78,7 @@ std::string failure_line(const SeedOutcome& outcome) {
   std::string line = fmt::format("    seed {} {}", outcome.seed, outcome.kind());
   if (!outcome.property.empty()) line += fmt::format(" ({})", outcome.property);
   if (outcome.divergence) line += ": " + divergence_text(*outcome.divergence);
+  if (outcome.kind() == "resource") line += ": " + outcome.message;
   if (!outcome.report_path.empty()) line += ": raftsim replay " + outcome.report_path;
   return line + "\n";
 }
@@ -114,8 +121,14 @@ std::string summary_text(const CampaignInfo& info, const CampaignResult& result)
   for (const auto& [kind, count] : totals.by_kind) {
     kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", kind, count);
   }
-  text += fmt::format("  seeds run {}: {} ok, {} failed{}\n", ran, ran - totals.failed,
-                      totals.failed, kinds.empty() ? "" : " (" + kinds + ")");
+  text +=
+      fmt::format("  seeds run {}: {} ok, {} failed{}", ran, ran - totals.failed - totals.resource,
+                  totals.failed, kinds.empty() ? "" : " (" + kinds + ")");
+  if (totals.resource > 0) {
+    text += fmt::format(", {} stopped by a resource limit (--seed-timeout-s, --seed-memory-mb)",
+                        totals.resource);
+  }
+  text += "\n";
   if (info.determinism_fraction > 0) {
     text += fmt::format("  determinism: {} seeds run twice, {}\n", totals.checked,
                         totals.mismatches == 0 ? std::string("fingerprints identical")
@@ -133,14 +146,15 @@ std::string summary_text(const CampaignInfo& info, const CampaignResult& result)
         totals.monitor_polls);
   }
   text += stop_text(info, result);
-  if (totals.failed == 0) return text;
-  text += fmt::format("  failures (reports in {}):\n", info.out_dir);
+  if (totals.failed + totals.resource == 0) return text;
+  text += fmt::format("  failures and resource limits (reports in {}):\n", info.out_dir);
   constexpr uint64_t kLinesMax = 20;
   uint64_t shown = 0;
   for (const SeedOutcome& outcome : result.outcomes) {
     if (!outcome.failed()) continue;
     if (shown++ == kLinesMax) {
-      text += fmt::format("    ... and {} more (see --json)\n", totals.failed - kLinesMax);
+      text += fmt::format("    ... and {} more (see --json)\n",
+                          totals.failed + totals.resource - kLinesMax);
       break;
     }
     text += failure_line(outcome);
@@ -162,7 +176,8 @@ nlohmann::ordered_json summary_json(const CampaignInfo& info, const CampaignResu
   j["jobs"] = info.jobs;
   j["seeds_planned"] = result.seeds_planned;
   j["seeds_run"] = result.outcomes.size();
-  j["ok"] = result.outcomes.size() - totals.failed;
+  j["ok"] = result.outcomes.size() - totals.failed - totals.resource;
+  j["resource_limited"] = totals.resource;
   nlohmann::ordered_json failures = nlohmann::ordered_json::array();
   for (const SeedOutcome& outcome : result.outcomes) {
     if (!outcome.failed()) continue;

@@ -3,7 +3,10 @@
 //
 // Contract. The exit code is 0 when every seed that ran passed, else the code of the most
 // severe failure kind among them, in this order (most severe first):
-//   nondeterminism (5) > crash (4) > safety (1) > linearizability (2) > liveness (3) > unknown (6).
+//   nondeterminism (5) > crash (4) > safety (1) > linearizability (2) > liveness (3) > unknown (6)
+//   > resource (7).
+// A seed stopped by its wall-time or memory guard (resource) is counted apart from the failures:
+// it says nothing about the implementation, only that the run was larger than its limits.
 // Nondeterminism comes first because it makes every other verdict of the binary untrustworthy;
 // a crash next because it hides what the run would have shown; then the properties from the
 // strongest (a safety violation is a bug in any execution) to the weakest (liveness needs a

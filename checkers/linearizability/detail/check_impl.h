@@ -18,14 +18,51 @@ namespace detail {
 // nothing anyone saw (model.h, law 5). A write matters only if a completed read that real time
 // lets follow it could reveal it (law 8); otherwise it may as well never have taken effect.
 // `reads` are the partition's completed read-only operations.
+// Each read looked at is a unit of budgeted work: with many pending writes and many reads this
+// is quadratic, and it runs before the search.
 template <Model M>
 bool pending_may_matter(const M& model, const Operation<M>& pending,
-                        const std::vector<const Operation<M>*>& reads) {
+                        const std::vector<const Operation<M>*>& reads, Budget& budget) {
   if (is_read_only(model, pending.call)) return false;
   if constexpr (!kJudgesReveal<M>) return true;
   return std::any_of(reads.begin(), reads.end(), [&](const Operation<M>* read) {
+    budget.work();
     return *read->return_ns >= pending.call_ns && may_reveal(model, read->call, pending.call);
   });
+}
+
+// Decides one partition (its operations' history indices ordered by call time) within the
+// budget; a budget that runs out, here or in the search, makes it unknown.
+template <Model M>
+PartitionResult decide_partition(const History<M>& history, const std::vector<uint32_t>& indices,
+                                 const CheckOptions& options, Budget& budget) {
+  if (budget.exhausted()) return PartitionResult{};  // unknown, not searched
+  try {
+    // The search leaves out the operations of unknown outcome it does not need; the report
+    // still lists them.
+    std::vector<const Operation<M>*> reads;
+    for (const uint32_t index : indices) {
+      const Operation<M>& operation = history.operations[index];
+      if (operation.return_ns && is_read_only(history.model, operation.call)) {
+        reads.push_back(&operation);
+      }
+    }
+    std::vector<const Operation<M>*> operations;
+    std::vector<uint32_t> searched;
+    for (const uint32_t index : indices) {
+      budget.work();
+      const Operation<M>& operation = history.operations[index];
+      if (!operation.return_ns && !pending_may_matter(history.model, operation, reads, budget)) {
+        continue;
+      }
+      operations.push_back(&operation);
+      searched.push_back(index);
+    }
+    return Search<M>(history.model, std::move(operations), std::move(searched), options, budget)
+        .run();
+  } catch (const BudgetExhausted&) {
+    return PartitionResult{};  // unknown; the budget says which limit it was
+  }
 }
 
 }  // namespace detail
@@ -48,33 +85,7 @@ CheckResult check(const History<M>& history, const CheckOptions& options) {
     std::stable_sort(indices.begin(), indices.end(), [&history](uint32_t a, uint32_t b) {
       return history.operations[a].call_ns < history.operations[b].call_ns;
     });
-    // The search leaves out the operations of unknown outcome it does not need; the report
-    // still lists them.
-    std::vector<const Operation<M>*> reads;
-    for (const uint32_t index : indices) {
-      const Operation<M>& operation = history.operations[index];
-      if (operation.return_ns && is_read_only(history.model, operation.call)) {
-        reads.push_back(&operation);
-      }
-    }
-    std::vector<const Operation<M>*> operations;
-    std::vector<uint32_t> searched;
-    for (const uint32_t index : indices) {
-      const Operation<M>& operation = history.operations[index];
-      if (!operation.return_ns && !detail::pending_may_matter(history.model, operation, reads)) {
-        continue;
-      }
-      operations.push_back(&operation);
-      searched.push_back(index);
-    }
-    PartitionResult partition;
-    if (budget.exhausted()) {
-      partition.verdict = Verdict::unknown;
-    } else {
-      partition = detail::Search<M>(history.model, std::move(operations), std::move(searched),
-                                    options, budget)
-                      .run();
-    }
+    PartitionResult partition = detail::decide_partition(history, indices, options, budget);
     partition.operations = indices;
     partition.key = key;
     any_illegal = any_illegal || partition.verdict == Verdict::illegal;
@@ -84,6 +95,7 @@ CheckResult check(const History<M>& history, const CheckOptions& options) {
   }
   result.verdict = any_illegal ? Verdict::illegal : any_unknown ? Verdict::unknown : Verdict::ok;
   result.elapsed_ns = budget.elapsed_ns();
+  if (any_unknown) result.limit = budget.limit();
   return result;
 }
 

@@ -9,8 +9,10 @@ constexpr uint64_t kSlotsInitial = 1024;
 
 }  // namespace
 
-Memo::Memo(uint32_t words, uint64_t bytes_max)
-    : words_(words), bytes_max_(bytes_max), slots_(kSlotsInitial, 0), mask_(kSlotsInitial - 1) {}
+Memo::Memo(uint32_t words, MemoryMeter& meter)
+    : words_(words), meter_(meter), slots_(kSlotsInitial, 0), mask_(kSlotsInitial - 1) {
+  meter_.reserve(kSlotsInitial * sizeof(uint32_t));
+}
 
 uint64_t Memo::bytes() const {
   return bits_.capacity() * sizeof(uint64_t) + hashes_.capacity() * sizeof(uint64_t) +
@@ -38,7 +40,7 @@ Memo::Insert Memo::insert(uint64_t hash, const uint64_t* bits, uint32_t state_id
   if (hashes_.size() == hashes_.capacity()) {
     const uint64_t capacity = hashes_.empty() ? kSlotsInitial / 2 : hashes_.capacity() * 2;
     const uint64_t entry_bytes = words_ * sizeof(uint64_t) + sizeof(uint64_t) + sizeof(uint32_t);
-    if (bytes() + (capacity - hashes_.capacity()) * entry_bytes > bytes_max_) return Insert::full;
+    if (!meter_.try_reserve((capacity - hashes_.capacity()) * entry_bytes)) return Insert::full;
     bits_.reserve(capacity * words_);
     hashes_.reserve(capacity);
     state_ids_.reserve(capacity);
@@ -53,8 +55,8 @@ Memo::Insert Memo::insert(uint64_t hash, const uint64_t* bits, uint32_t state_id
 
 bool Memo::grow() {
   const uint64_t slots_new = slots_.size() * 2;
-  if (bytes() + slots_new * sizeof(uint32_t) > bytes_max_) return false;
   if (slots_new > (uint64_t{1} << 32)) return false;  // entry indices are 32-bit
+  if (!meter_.try_reserve((slots_new - slots_.size()) * sizeof(uint32_t))) return false;
   std::vector<uint32_t> slots(slots_new, 0);
   const uint64_t mask = slots_new - 1;
   for (uint32_t entry = 0; entry < hashes_.size(); ++entry) {

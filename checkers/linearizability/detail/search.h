@@ -29,6 +29,11 @@
 //   - For a model whose writes are always legal (model.h, law 7), the memo counts every dead
 //     state (no completed read still to be placed can reach it without a reset) as one, so that
 //     the orders of writes nobody observed before the next reset are explored once, not once each.
+//
+// Budget: every step and every event a walk over the list visits is charged to the Budget as one
+// unit of work, and every structure reserves its memory from a MemoryMeter before it grows, so
+// a partition whose steps each walk 100,000 events stops within the wall-time and memory budgets
+// as surely as one whose steps are cheap (budget.h).
 #pragma once
 
 #include <algorithm>
@@ -70,7 +75,9 @@ class Search {
   // The memo's one id for every dead state; the state table runs out of memory long before it
   // could hand out this id (or kIllegal).
   static constexpr uint32_t kDead = StateTable<M>::kIllegal - 1;
-  static constexpr uint32_t kBudgetSteps = 1024;  // steps between budget checks
+  static constexpr uint32_t kBudgetSteps = 1024;  // steps between step-budget charges
+  // Bytes the per-operation arrays below hold (events, links, ranks, hashes, stack), about.
+  static constexpr uint64_t kBytesPerOperation = 72;
   // Distinct states left by resets that a reachability scan looks past. It bounds the work per
   // configuration (every read past the resets is judged against each of their states); a scan
   // that reaches the bound ends without pruning, which costs search, never exactness.
@@ -104,6 +111,11 @@ class Search {
   // The candidate, not read-only, of smallest rank above `rank_after` (-1: the first), or kNone.
   uint32_t next_candidate(int64_t rank_after) const;
   void remember_if_longest();
+  // The memo is full: the memory budget ran out.
+  Verdict memory_ran_out() {
+    budget_.exhaust(BudgetLimit::memory);
+    return Verdict::unknown;
+  }
   Snapshot current_snapshot() const;
   Linearization describe(const Snapshot& snapshot) const;
   std::vector<uint32_t> unplaced_after(const Snapshot& snapshot);
@@ -114,6 +126,7 @@ class Search {
   std::vector<uint32_t> indices_;
   const CheckOptions& options_;
   Budget& budget_;
+  MemoryMeter meter_;  // declared before every structure that reserves from it
   uint32_t size_;
   uint32_t head_;                      // the list's sentinel event, 2 * size_
   std::vector<uint32_t> event_order_;  // every event, in time order
@@ -132,7 +145,9 @@ class Search {
   StateTable<M> states_;
   Memo memo_;
   std::vector<Snapshot> longest_;  // illegal: the deepest configurations found
+  uint64_t longest_bytes_ = 0;     // reserved from meter_ for longest_
   uint64_t steps_ = 0;
+  uint32_t placed_max_ = 0;  // the deepest stack so far
 };
 
 template <Model M>
@@ -143,6 +158,7 @@ Search<M>::Search(const M& model, std::vector<const Operation<M>*> operations,
       indices_(std::move(indices)),
       options_(options),
       budget_(budget),
+      meter_(budget),
       size_(static_cast<uint32_t>(operations_.size())),
       head_(2 * size_),
       next_(2 * size_ + 1, kNone),
@@ -152,13 +168,17 @@ Search<M>::Search(const M& model, std::vector<const Operation<M>*> operations,
       rank_(size_),
       reset_(size_),
       linearized_((size_ + 63) / 64, 0),
-      states_(model,
-              [this] {
-                std::vector<const typename M::Call*> calls;
-                for (const auto* operation : operations_) calls.push_back(&operation->call);
-                return calls;
-              }()),
-      memo_(static_cast<uint32_t>(linearized_.size()), options.memo_bytes_max) {
+      states_(
+          model,
+          [this] {
+            std::vector<const typename M::Call*> calls;
+            for (const auto* operation : operations_) calls.push_back(&operation->call);
+            return calls;
+          }(),
+          meter_),
+      memo_(static_cast<uint32_t>(linearized_.size()), meter_) {
+  meter_.reserve(uint64_t{size_} * kBytesPerOperation);
+  stack_.reserve(size_);
   for (uint32_t op = 0; op < size_; ++op) {
     zobrist_[op] = mix64(0x6a09e667f3bcc909ULL + op);
     read_only_[op] = is_read_only(model_, operations_[op]->call);
@@ -234,6 +254,7 @@ bool Search<M>::place(uint32_t op, uint32_t state_next, bool forced, Memo::Inser
     return false;
   }
   stack_.push_back({op, state_, forced});
+  placed_max_ = std::max(placed_max_, static_cast<uint32_t>(stack_.size()));
   set_hash_ = set_hash;
   state_ = state_next;
   lift(op);
@@ -249,6 +270,7 @@ template <Model M>
 uint32_t Search<M>::memo_state(uint32_t op, uint32_t state_next) const {
   if constexpr (!kJudgesReach<M> || !kWritesAlwaysLegal<M>) return state_next;
   for (uint32_t event = next_[head_]; event != kNone; event = next_[event]) {
+    budget_.work();
     const uint32_t read = event / 2;
     if ((event & 1) == 0 || read == op || !read_only_[read] || !completed(read)) continue;
     if (may_become_legal(model_, states_.state(state_next), operations_[read]->call)) {
@@ -273,6 +295,7 @@ typename Search<M>::Placed Search<M>::take_back() {
 template <Model M>
 uint32_t Search<M>::forced_read() {
   for (uint32_t event = next_[head_]; event != kNone && (event & 1) == 0; event = next_[event]) {
+    budget_.work();
     const uint32_t op = event / 2;
     if (read_only_[op] && states_.transition(state_, op) != StateTable<M>::kIllegal) return op;
   }
@@ -291,6 +314,7 @@ bool Search<M>::read_unreachable() {
   if constexpr (!kJudgesReach<M>) return false;
   reach_begin();
   for (uint32_t event = next_[head_]; event != kNone; event = next_[event]) {
+    budget_.work();
     const uint32_t op = event / 2;
     if ((event & 1) == 0) {
       if (!reach_call(op, state_)) return false;
@@ -332,6 +356,7 @@ template <Model M>
 uint32_t Search<M>::next_candidate(int64_t rank_after) const {
   uint32_t best = kNone;
   for (uint32_t event = next_[head_]; event != kNone && (event & 1) == 0; event = next_[event]) {
+    budget_.work();
     const uint32_t op = event / 2;
     // Read-only candidates that fit were forced already; the others cannot be placed here.
     if (read_only_[op] || rank_[op] <= rank_after) continue;
@@ -347,9 +372,9 @@ Verdict Search<M>::search(uint64_t& steps_charged) {
   bool back_out = false;    // this configuration has nothing left to try
   uint64_t steps_next_charge = budget_.steps_until_charge(kBudgetSteps);
   while (completed_remaining_ > 0) {
+    budget_.work();
     if (++steps_ == steps_next_charge) {
       if (!budget_.charge(steps_ - steps_charged)) return Verdict::unknown;
-      if (memo_.bytes() + states_.bytes() > options_.memo_bytes_max) return Verdict::unknown;
       steps_charged = steps_;
       steps_next_charge = steps_ + budget_.steps_until_charge(kBudgetSteps);
     }
@@ -364,7 +389,7 @@ Verdict Search<M>::search(uint64_t& steps_charged) {
           entered = true;
           continue;
         }
-        if (outcome == Memo::Insert::full) return Verdict::unknown;
+        if (outcome == Memo::Insert::full) return memory_ran_out();
         back_out = true;
       } else if (read_unreachable()) {
         back_out = true;
@@ -378,7 +403,7 @@ Verdict Search<M>::search(uint64_t& steps_charged) {
         entered = true;
         continue;
       }
-      if (outcome == Memo::Insert::full) return Verdict::unknown;
+      if (outcome == Memo::Insert::full) return memory_ran_out();
       rank_after = rank_[op];
       continue;
     }
@@ -398,10 +423,19 @@ template <Model M>
 void Search<M>::remember_if_longest() {
   const size_t depth = stack_.size();
   const size_t depth_longest = longest_.empty() ? 0 : longest_.front().size();
+  const uint64_t snapshot_bytes = depth * sizeof(Step);
   if (depth > depth_longest) {
+    budget_.work(depth);
+    meter_.release(longest_bytes_);
+    longest_bytes_ = 0;
     longest_.clear();
+    meter_.reserve(snapshot_bytes);
+    longest_bytes_ += snapshot_bytes;
     longest_.push_back(current_snapshot());
   } else if (depth == depth_longest && longest_.size() < options_.longest_max) {
+    budget_.work(depth);
+    meter_.reserve(snapshot_bytes);
+    longest_bytes_ += snapshot_bytes;
     longest_.push_back(current_snapshot());
   }
 }
@@ -474,7 +508,11 @@ PartitionResult Search<M>::run() {
   result.operations = indices_;
   result.initial_state = model_.describe_state(states_.state(0));
   uint64_t steps_charged = 0;
-  result.verdict = search(steps_charged);
+  try {
+    result.verdict = search(steps_charged);
+  } catch (const BudgetExhausted&) {
+    result.verdict = Verdict::unknown;  // the budget says which limit it was
+  }
   if (result.verdict == Verdict::ok) {
     result.linearizations.push_back(describe(current_snapshot()));
   } else if (result.verdict == Verdict::illegal) {
@@ -486,6 +524,7 @@ PartitionResult Search<M>::run() {
   budget_.charge(steps_ - steps_charged);
   result.steps = steps_;
   result.memo_entries = memo_.size();
+  result.placed_max = placed_max_;
   return result;
 }
 

@@ -7,12 +7,17 @@
 //      deterministic (model.h, law 1), so the cached answer never goes stale. The search retries
 //      the same (state, operation) pairs each time it backtracks, and a cache probe is cheaper than
 //      stepping a model whose state is a long string.
+//   3. Every byte the table holds is reserved from the search's MemoryMeter before it grows, and
+//      each model step is charged to the budget as work in proportion to its state's size; either
+//      may throw BudgetExhausted, which leaves the table as it was.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <vector>
 
+#include "checkers/linearizability/detail/budget.h"
 #include "checkers/linearizability/detail/hash.h"
 #include "checkers/linearizability/model.h"
 
@@ -25,20 +30,26 @@ class StateTable {
   using Call = typename M::Call;
   static constexpr uint32_t kIllegal = std::numeric_limits<uint32_t>::max();
 
-  StateTable(const M& model, std::vector<const Call*> calls)
+  StateTable(const M& model, std::vector<const Call*> calls, MemoryMeter& meter)
       : model_(model),
         calls_(std::move(calls)),
+        meter_(meter),
         slots_(kSlotsInitial, 0),
         transition_keys_(kSlotsInitial, kNoKey),
-        transition_values_(kSlotsInitial, 0) {}
+        transition_values_(kSlotsInitial, 0) {
+    meter_.reserve(bytes());
+  }
 
   uint32_t intern(const State& state) {
+    meter_.budget().work(1 + bytes_of(state) / kBytesPerUnit);
     const uint64_t hash = model_.hash(state);
     uint64_t slot = hash & (slots_.size() - 1);
     for (; slots_[slot] != 0; slot = (slot + 1) & (slots_.size() - 1)) {
       const uint32_t id = slots_[slot] - 1;
       if (hashes_[id] == hash && states_[id] == state) return id;
     }
+    meter_.reserve(bytes_of(state) + sizeof(uint64_t) +
+                   (states_.size() * 2 + 2 > slots_.size() ? slots_.size() * sizeof(uint32_t) : 0));
     const auto id = static_cast<uint32_t>(states_.size());
     states_.push_back(state);
     hashes_.push_back(hash);
@@ -55,11 +66,18 @@ class StateTable {
     for (; transition_keys_[slot] != kNoKey; slot = (slot + 1) & mask) {
       if (transition_keys_[slot] == key) return transition_values_[slot];
     }
+    meter_.budget().work(1 + bytes_of(states_[state_id]) / kBytesPerUnit);
+    if ((transitions_ + 1) * 2 > transition_keys_.size() &&
+        transition_keys_.size() < kTransitionSlotsMax) {
+      meter_.reserve(transition_keys_.size() * (sizeof(uint64_t) + sizeof(uint32_t)));
+    }
     const uint32_t value =
         model_.step(states_[state_id], *calls_[op], scratch_) ? intern(scratch_) : kIllegal;
     transition_keys_[slot] = key;
     transition_values_[slot] = value;
-    if (++transitions_ * 2 > transition_keys_.size()) rehash_transitions();
+    if (++transitions_ * 2 > transition_keys_.size()) {
+      transition_keys_.size() < kTransitionSlotsMax ? rehash_transitions() : clear_transitions();
+    }
     return value;
   }
 
@@ -75,6 +93,12 @@ class StateTable {
  private:
   static constexpr uint64_t kSlotsInitial = 256;
   static constexpr uint64_t kNoKey = std::numeric_limits<uint64_t>::max();
+  // The transition cache stops growing at this many slots (48 MiB) and starts over empty
+  // instead: it is only a cache (invariant 2), and one rehash of a table without bound could
+  // take longer than the whole wall-time budget allows past a check.
+  static constexpr uint64_t kTransitionSlotsMax = uint64_t{1} << 22;
+  // Bytes of state a model step reads for about the cost of one unit of budgeted work.
+  static constexpr uint64_t kBytesPerUnit = 64;
 
   // A model may say how much memory a state holds beyond sizeof (a kv string's characters).
   uint64_t bytes_of(const State& state) const {
@@ -96,6 +120,11 @@ class StateTable {
     slots_ = std::move(slots);
   }
 
+  void clear_transitions() {
+    std::fill(transition_keys_.begin(), transition_keys_.end(), kNoKey);
+    transitions_ = 0;
+  }
+
   void rehash_transitions() {
     std::vector<uint64_t> keys(transition_keys_.size() * 2, kNoKey);
     std::vector<uint32_t> values(keys.size(), 0);
@@ -112,7 +141,8 @@ class StateTable {
   }
 
   const M& model_;
-  std::vector<const Call*> calls_;         // the partition's calls, by local operation index
+  std::vector<const Call*> calls_;  // the partition's calls, by local operation index
+  MemoryMeter& meter_;
   std::vector<State> states_;              // by id
   std::vector<uint64_t> hashes_;           // by id
   std::vector<uint32_t> slots_;            // open addressing over ids: id + 1, or 0 when empty
