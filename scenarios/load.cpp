@@ -17,7 +17,6 @@ namespace scenarios {
 namespace detail {
 namespace {
 
-constexpr int64_t kDayMs = 86'400'000;
 constexpr int64_t kMinuteMs = 60'000;
 constexpr int64_t kMinuteUs = 60'000'000;
 constexpr int64_t kSecondUs = 1'000'000;
@@ -155,7 +154,7 @@ Scenario parse_scenario(const Json& document) {
   if (const Json* description = r.find("description")) {
     s.description = read_string(*description, r.path_of("description"), 0, 2000);
   }
-  s.duration = r.ms("duration_ms", 1, kDayMs, s.duration);
+  s.duration = r.ms("duration_ms", 1, kDurationMsMax, s.duration);
   section(r, "cluster", s.cluster, parse_cluster);
   section(r, "network", s.network, parse_network);
   section(r, "disk", s.disk, parse_disk);
@@ -167,6 +166,16 @@ Scenario parse_scenario(const Json& document) {
   if (const Json* faults = r.find("faults"))
     s.faults = parse_faults(*faults, r.path_of("faults"), s);
   r.finish();
+  // The work the run simulates (scenario.h, kLoadMax): refused before it runs for hours.
+  const int64_t load = int64_t{s.cluster.nodes} * s.workload.clients * s.duration.ms() / 1000;
+  if (load > kLoadMax) {
+    throw LoadFailure{
+        "$.duration_ms", fmt::format("got {}", s.duration.ms()), std::to_string(s.duration.ms()),
+        fmt::format("at most {} ms for {} nodes and {} clients: nodes x clients x duration_ms / "
+                    "1000 is at most {}",
+                    kLoadMax * 1000 / (int64_t{s.cluster.nodes} * s.workload.clients),
+                    s.cluster.nodes, s.workload.clients, kLoadMax)};
+  }
   if (s.checks.liveness && !s.liveness.enabled) {
     throw LoadFailure{"$.checks.liveness", "got true", "true",
                       "false while $.liveness.enabled is false"};
