@@ -51,6 +51,11 @@ class BoundedSax {
   bool end_array() { return close() && builder_.end_array(); }
 
   bool parse_error(size_t byte, const std::string& token, const nlohmann::detail::exception& e) {
+    if (e.id == 406 && !frames_.empty() && frames_.back().array) {
+      // The number is the next element: it has begun, though no event announced it.
+      frames_.back().started = true;
+      ++frames_.back().index;
+    }
     JsonProblem& p = refuse("", "valid JSON");
     p.byte = byte;
     if (e.id == 406) {  // out_of_range.406: a number too large for a double
