@@ -5,9 +5,11 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
+#include "input/escape.h"
+#include "input/file.h"
+#include "input/json.h"
+#include "input/limits.h"
 #include "scenarios/detail/parse.h"
 #include "sim/assert.h"
 
@@ -15,7 +17,6 @@ namespace scenarios {
 namespace detail {
 namespace {
 
-constexpr int64_t kDayMs = 86'400'000;
 constexpr int64_t kMinuteMs = 60'000;
 constexpr int64_t kMinuteUs = 60'000'000;
 constexpr int64_t kSecondUs = 1'000'000;
@@ -153,7 +154,7 @@ Scenario parse_scenario(const Json& document) {
   if (const Json* description = r.find("description")) {
     s.description = read_string(*description, r.path_of("description"), 0, 2000);
   }
-  s.duration = r.ms("duration_ms", 1, kDayMs, s.duration);
+  s.duration = r.ms("duration_ms", 1, kDurationMsMax, s.duration);
   section(r, "cluster", s.cluster, parse_cluster);
   section(r, "network", s.network, parse_network);
   section(r, "disk", s.disk, parse_disk);
@@ -165,6 +166,16 @@ Scenario parse_scenario(const Json& document) {
   if (const Json* faults = r.find("faults"))
     s.faults = parse_faults(*faults, r.path_of("faults"), s);
   r.finish();
+  // The work the run simulates (scenario.h, kLoadMax): refused before it runs for hours.
+  const int64_t load = int64_t{s.cluster.nodes} * s.workload.clients * s.duration.ms() / 1000;
+  if (load > kLoadMax) {
+    throw LoadFailure{
+        "$.duration_ms", fmt::format("got {}", s.duration.ms()), std::to_string(s.duration.ms()),
+        fmt::format("at most {} ms for {} nodes and {} clients: nodes x clients x duration_ms / "
+                    "1000 is at most {}",
+                    kLoadMax * 1000 / (int64_t{s.cluster.nodes} * s.workload.clients),
+                    s.cluster.nodes, s.workload.clients, kLoadMax)};
+  }
   if (s.checks.liveness && !s.liveness.enabled) {
     throw LoadFailure{"$.checks.liveness", "got true", "true",
                       "false while $.liveness.enabled is false"};
@@ -176,31 +187,14 @@ Scenario parse_scenario(const Json& document) {
 
 namespace {
 
-// nlohmann's parse errors read "[json.exception.parse_error.101] parse error at line 1, column
-// 5: syntax error ...": keep what follows the position.
-std::string parse_error_text(const std::string& what) {
-  size_t column = what.find("column ");
-  size_t colon = what.find(": ", column == std::string::npos ? 0 : column);
-  return colon == std::string::npos ? what : what.substr(colon + 2);
-}
-
-LoadError malformed(std::string_view text, std::string_view source,
-                    const nlohmann::json::parse_error& error) {
+LoadError malformed(std::string_view source, const input::JsonProblem& problem) {
   LoadError e;
   e.source = std::string(source);
-  e.path = "$";
-  e.expected = "valid JSON";
-  size_t end = std::min(text.size(), error.byte == 0 ? size_t{0} : error.byte - 1);
-  e.line = 1;
-  size_t line_start = 0;
-  for (size_t i = 0; i < end; ++i) {
-    if (text[i] == '\n') {
-      ++e.line;
-      line_start = i + 1;
-    }
-  }
-  e.column = static_cast<int>(end - line_start) + 1;
-  e.value = parse_error_text(error.what());
+  e.path = "$";  // where the syntax broke is its line and column
+  e.expected = problem.expected;
+  e.line = static_cast<int>(problem.line);
+  e.column = static_cast<int>(problem.column);
+  e.value = problem.problem;
   e.message = fmt::format("{}:{}:{}: malformed JSON: {}", source, e.line, e.column, e.value);
   return e;
 }
@@ -216,10 +210,11 @@ LoadError from_failure(std::string_view source, detail::LoadFailure failure) {
   return e;
 }
 
-// Deeper documents than this are rejected while parsing (a scenario nests at most 6 levels).
-constexpr int kDepthMax = 32;
-
-struct TooDeep {};
+// Every message is one line with nothing a terminal would act on (input/escape.h).
+LoadResult escaped(LoadError e) {
+  e.message = input::escape(e.message);
+  return LoadResult(std::move(e));
+}
 
 }  // namespace
 
@@ -235,34 +230,36 @@ const LoadError& LoadResult::error() const {
 
 LoadResult load_scenario(std::string_view json_text, std::string_view source) {
   try {
-    auto limit_depth = [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
-      if (depth > kDepthMax) throw TooDeep{};
-      return true;
-    };
-    nlohmann::json document = nlohmann::json::parse(json_text, limit_depth);
-    return LoadResult(detail::parse_scenario(document));
-  } catch (const nlohmann::json::parse_error& error) {
-    return LoadResult(malformed(json_text, source, error));
-  } catch (const TooDeep&) {
-    return LoadResult(
-        from_failure(source, {"$", "got a document nested too deeply", "",
-                              fmt::format("at most {} levels of arrays and objects", kDepthMax)}));
+    // Limits first (input/limits.h): depth, string sizes and value count are checked while
+    // parsing, before anything is built past them.
+    input::JsonParse<nlohmann::json> parsed =
+        input::parse_json<nlohmann::json>(json_text, input::kScenarioLimits);
+    if (parsed.problem) {
+      input::JsonProblem& p = *parsed.problem;
+      if (p.malformed) return escaped(malformed(source, p));
+      return escaped(from_failure(
+          source, {std::move(p.path), std::move(p.problem), "", std::move(p.expected)}));
+    }
+    return LoadResult(detail::parse_scenario(parsed.value));
   } catch (detail::LoadFailure& failure) {
-    return LoadResult(from_failure(source, std::move(failure)));
+    return escaped(from_failure(source, std::move(failure)));
   } catch (const nlohmann::json::exception& error) {
     // Not expected: the readers check types before reading. Still an error, not a crash.
-    return LoadResult(from_failure(source, {"$", "got an unreadable value", "", error.what()}));
+    return escaped(from_failure(source, {"$", "got an unreadable value", "", error.what()}));
   }
 }
 
 LoadResult load_scenario_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  if (in) text << in.rdbuf();
-  if (!in || in.bad()) {
-    return LoadResult(from_failure(path, {"$", "cannot read the file", "", "a readable file"}));
+  input::FileText file = input::read_file(path, input::kScenarioLimits.file_bytes_max);
+  if (!file.ok()) {
+    LoadError e;
+    e.source = path;
+    e.path = "$";
+    e.expected = "a readable file";
+    e.message = std::move(file.error);
+    return LoadResult(std::move(e));
   }
-  return load_scenario(text.str(), path);
+  return load_scenario(file.text, path);
 }
 
 }  // namespace scenarios

@@ -2,10 +2,13 @@
 
 #include <fmt/core.h>
 
-#include <fstream>
+#include <cstdint>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
+#include "input/escape.h"
+#include "input/file.h"
+#include "input/json.h"
+#include "input/limits.h"
 #include "scenarios/load.h"
 #include "scenarios/nemesis.h"
 #include "scenarios/to_json.h"
@@ -32,6 +35,56 @@ std::string string_field(const Json& object, const char* name) {
   return value.get<std::string>();
 }
 
+// Optional fields of the given type: absent (or null) gives the fallback.
+const Json* optional(const Json& object, const char* name) {
+  auto it = object.find(name);
+  return it == object.end() || it->is_null() ? nullptr : &*it;
+}
+
+std::string optional_string(const Json& object, const char* name, const std::string& path) {
+  const Json* value = optional(object, name);
+  if (value == nullptr) return {};
+  if (!value->is_string()) throw Invalid{path + "." + name, "must be a string"};
+  return value->get<std::string>();
+}
+
+int64_t optional_integer(const Json& object, const char* name, const std::string& path, int64_t lo,
+                         int64_t hi) {
+  const Json* value = optional(object, name);
+  if (value == nullptr) return 0;
+  const std::string where = path + "." + name;
+  auto out_of_range = [&] {
+    return Invalid{where, fmt::format("must be an integer in [{}, {}]", lo, hi)};
+  };
+  if (value->is_number_unsigned()) {
+    if (value->get<uint64_t>() > static_cast<uint64_t>(hi)) throw out_of_range();
+    return static_cast<int64_t>(value->get<uint64_t>());
+  }
+  if (!value->is_number_integer()) throw out_of_range();
+  const int64_t v = value->get<int64_t>();
+  if (v < lo || v > hi) throw out_of_range();
+  return v;
+}
+
+std::vector<int> node_list(const Json& failure) {
+  const Json* value = optional(failure, "nodes");
+  if (value == nullptr) return {};
+  if (!value->is_array() || value->size() > static_cast<size_t>(kNodesMax)) {
+    throw Invalid{"$.failure.nodes",
+                  fmt::format("must be an array of at most {} nodes", kNodesMax)};
+  }
+  std::vector<int> nodes;
+  for (size_t i = 0; i < value->size(); ++i) {
+    const Json& node = (*value)[i];
+    if (!node.is_number_integer() || node.get<int64_t>() < 0 || node.get<int64_t>() >= kNodesMax) {
+      throw Invalid{fmt::format("$.failure.nodes[{}]", i),
+                    fmt::format("must be a node index in [0, {}]", kNodesMax - 1)};
+    }
+    nodes.push_back(static_cast<int>(node.get<int64_t>()));
+  }
+  return nodes;
+}
+
 uint64_t fingerprint_from_hex(const std::string& hex) {
   if (hex.size() != 16) throw Invalid{"$.fingerprint", "must be 16 hex digits"};
   uint64_t value = 0;
@@ -50,6 +103,8 @@ Report parse(const Json& j, const std::string& source) {
   }
   Report r;
   r.version = string_field(j, "version");
+  // The document nests at most input::kReportLimits.depth_max levels, so dumping it is safe; the
+  // scenario loader then applies the scenario's own limits.
   const LoadResult loaded = load_scenario(field(j, "scenario").dump(), source + " $.scenario");
   if (!loaded.ok()) throw Invalid{"$.scenario", loaded.error().message};
   r.scenario = loaded.scenario();
@@ -68,14 +123,14 @@ Report parse(const Json& j, const std::string& source) {
   const Json& failure = field(j, "failure");
   if (!failure.is_null()) {
     if (!failure.is_object()) throw Invalid{"$.failure", "must be null or an object"};
-    r.property = failure.value("property", "");
-    r.message = failure.value("message", "");
-    r.at_ns = failure.value("at_ns", int64_t{0});
-    r.nodes = failure.value("nodes", std::vector<int>{});
+    r.property = optional_string(failure, "property", "$.failure");
+    r.message = optional_string(failure, "message", "$.failure");
+    r.at_ns = optional_integer(failure, "at_ns", "$.failure", 0, INT64_MAX);
+    r.nodes = node_list(failure);
   }
   r.fingerprint = fingerprint_from_hex(string_field(j, "fingerprint"));
-  r.sim_ms = j.value("sim_ms", int64_t{0});
-  r.operations = j.value("operations", uint64_t{0});
+  r.sim_ms = optional_integer(j, "sim_ms", "$", 0, INT64_MAX);
+  r.operations = static_cast<uint64_t>(optional_integer(j, "operations", "$", 0, INT64_MAX));
   return r;
 }
 
@@ -128,27 +183,30 @@ std::string report_json(const Report& r, const std::string& report_path) {
 }
 
 std::variant<Report, ReportError> read_report(const std::string& text, const std::string& source) {
-  Json j;
-  try {
-    j = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    return ReportError{fmt::format("{}: malformed JSON: {}", source, e.what())};
+  // Every message is one line with nothing a terminal would act on (input/escape.h).
+  auto error = [&](const std::string& message) { return ReportError{input::escape(message)}; };
+  input::JsonParse<Json> parsed = input::parse_json<Json>(text, input::kReportLimits);
+  if (parsed.problem) {
+    const input::JsonProblem& p = *parsed.problem;
+    if (p.malformed) {
+      return error(fmt::format("{}:{}:{}: malformed JSON ({}): {}", source, p.line, p.column,
+                               p.path, p.problem));
+    }
+    return error(fmt::format("{}: {}: {}, expected {}", source, p.path, p.problem, p.expected));
   }
   try {
-    return parse(j, source);
+    return parse(parsed.value, source);
   } catch (const Invalid& e) {
-    return ReportError{fmt::format("{}: {}: {}", source, e.path, e.problem)};
+    return error(fmt::format("{}: {}: {}", source, e.path, e.problem));
   } catch (const Json::exception& e) {
-    return ReportError{fmt::format("{}: {}", source, e.what())};
+    return error(fmt::format("{}: {}", source, e.what()));
   }
 }
 
 std::variant<Report, ReportError> read_report_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ReportError{fmt::format("{}: cannot open the file", path)};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return read_report(text.str(), path);
+  input::FileText file = input::read_file(path, input::kReportLimits.file_bytes_max);
+  if (!file.ok()) return ReportError{std::move(file.error)};
+  return read_report(file.text, path);
 }
 
 }  // namespace scenarios

@@ -33,6 +33,16 @@ namespace scenarios {
 
 inline constexpr std::string_view kScenarioFormat = "raftsim-scenario/1";
 inline constexpr int kNodesMax = 15;
+// Upper bounds on the size of a run, checked on load (README.md, "Input limits"): far above every
+// library scenario (at most 30 s, 7 nodes, 30 clients) and every swarm draw (at most 20 s, 7
+// nodes, 16 clients), so that a scenario that would run for hours is refused with a message
+// instead of running with none.
+// "duration_ms" is at most one hour of simulated time.
+inline constexpr int64_t kDurationMsMax = 3'600'000;
+// nodes x clients x duration_ms / 1000 (node-client-seconds, the work a run simulates) is at
+// most this: 15 nodes x 64 clients may run 52 s, 5 nodes x 4 clients the whole hour would not
+// (2,500 s), the largest library scenario uses 1,500 and the largest swarm draw 2,240.
+inline constexpr int64_t kLoadMax = 50'000;
 
 struct ClusterModel {
   int nodes = 5;  // "nodes": [1, 15]
@@ -174,7 +184,8 @@ struct Checks {
 struct Scenario {
   std::string name;         // "name": 1 to 100 characters, required
   std::string description;  // "description": up to 2000 characters; ""
-  // "duration_ms": [1, 86400000]; 20000. The faulty (safety) phase; liveness follows it.
+  // "duration_ms": [1, 3600000] (kDurationMsMax); 20000. The faulty (safety) phase; liveness
+  // follows it. With the cluster and workload, also within kLoadMax.
   sim::Duration duration = sim::Duration::seconds(20);
   ClusterModel cluster;    // "cluster"
   NetworkModel network;    // "network"

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "input/escape.h"
 #include "scenarios/library.h"
 #include "scenarios/load.h"
 #include "tools/version.h"
@@ -25,13 +26,17 @@ std::optional<scenarios::Scenario> resolve_scenario(const std::string& argument)
   if (std::optional<scenarios::Scenario> named = scenarios::library_scenario(argument)) {
     return named;
   }
-  if (!std::filesystem::exists(argument)) {
+  // The non-throwing status: a path that cannot be examined (a directory the user may not enter)
+  // is still a file argument, and load_scenario_file reports why it cannot be read.
+  std::error_code error;
+  const std::filesystem::file_status status = std::filesystem::status(argument, error);
+  if (status.type() == std::filesystem::file_type::not_found) {
     std::string names;
     for (const scenarios::LibraryEntry& entry : scenarios::library_entries()) {
       names += (names.empty() ? "" : ", ") + entry.name;
     }
     fmt::print(stderr, "raftsim: '{}' is neither a library scenario ({}), {}, nor a file\n",
-               argument, names, scenarios::kSwarmName);
+               input::escape(argument), names, scenarios::kSwarmName);
     return std::nullopt;
   }
   const scenarios::LoadResult loaded = scenarios::load_scenario_file(argument);

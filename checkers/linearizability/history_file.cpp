@@ -1,21 +1,18 @@
 #include "checkers/linearizability/history_file.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "checkers/linearizability/history_json.h"
 #include "checkers/linearizability/jepsen_edn.h"
+#include "input/escape.h"
+#include "input/file.h"
+#include "input/limits.h"
 
 namespace checkers::linearizability {
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw HistoryError(path + ": cannot open file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw HistoryError(path + ": cannot read file");
-  return text.str();
+std::string read_file(const std::string& path, size_t bytes_max) {
+  input::FileText file = input::read_file(path, bytes_max);
+  if (!file.ok()) throw HistoryError(file.error);
+  return std::move(file.text);
 }
 
 bool ends_with(const std::string& text, std::string_view suffix) {
@@ -23,12 +20,11 @@ bool ends_with(const std::string& text, std::string_view suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-}  // namespace
-
-AnyHistory read_history_file(const std::string& path, const ReadOptions& options) {
-  const std::string text = read_file(path);
+AnyHistory read_typed(const std::string& path, const ReadOptions& options) {
   const bool jepsen = options.format == HistoryFormat::jepsen ||
                       (options.format == HistoryFormat::automatic && ends_with(path, ".edn"));
+  const std::string text =
+      read_file(path, (jepsen ? input::kEdnLimits : input::kHistoryLimits).file_bytes_max);
   AnyHistory history;
   if (jepsen) {
     JepsenOptions jepsen_options{options.model, options.initial.value_or(RegisterValue{})};
@@ -51,6 +47,16 @@ AnyHistory read_history_file(const std::string& path, const ReadOptions& options
     registers->model.initial = *options.initial;
   }
   return history;
+}
+
+}  // namespace
+
+AnyHistory read_history_file(const std::string& path, const ReadOptions& options) {
+  try {
+    return read_typed(path, options);
+  } catch (const HistoryError& error) {
+    throw HistoryError(input::escape(error.what()));  // one line, nothing a terminal acts on
+  }
 }
 
 std::string_view model_name(const AnyHistory& history) {

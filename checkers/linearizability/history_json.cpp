@@ -6,17 +6,22 @@
 #include <optional>
 #include <string>
 
+#include "input/escape.h"
+#include "input/json.h"
+#include "input/limits.h"
+
 namespace checkers::linearizability {
 namespace {
 
 using Json = nlohmann::json;
 using OrderedJson = nlohmann::ordered_json;
 
-// A JSON value as it appears in an error message, cut short so that one line stays one line.
+// A JSON value as it appears in an error message: scalars as short escaped JSON, containers by
+// their size (never dumped whole: a value may be huge).
 std::string shown(const Json& value) {
-  std::string text = value.dump(-1, ' ', false, Json::error_handler_t::replace);
-  if (text.size() > 40) text = text.substr(0, 37) + "...";
-  return text;
+  if (value.is_array()) return "an array of " + std::to_string(value.size()) + " elements";
+  if (value.is_object()) return "an object with " + std::to_string(value.size()) + " fields";
+  return input::excerpt(value.dump(-1, ' ', false, Json::error_handler_t::replace), 40);
 }
 
 // Reads the fields of one operation object; every problem names the source and the index.
@@ -61,7 +66,7 @@ class FieldReader {
     for (const auto& [name, value] : object_.items()) {
       bool known = false;
       for (const char* allowed : names) known = known || name == allowed;
-      if (!known) fail("unknown field \"" + name + "\"");
+      if (!known) fail("unknown field \"" + input::excerpt(name, 40) + "\"");
     }
   }
 
@@ -110,7 +115,8 @@ Operation<KvModel> read_kv_operation(const FieldReader& reader) {
     call.value = reader.string("value", reader.require("value"));
     require_no_output(reader, op);
   } else {
-    reader.fail("unknown op \"" + op + "\" for model kv (expected get, put or append)");
+    reader.fail("unknown op \"" + input::excerpt(op, 40) +
+                "\" for model kv (expected get, put or append)");
   }
   if (!operation.return_ns) call.output.reset();  // history.h, invariant 2
   return operation;
@@ -151,7 +157,8 @@ Operation<RegisterModel> read_register_operation(const FieldReader& reader) {
     call.value = reader.integer("value[0]", value[0]);
     call.to = reader.integer("value[1]", value[1]);
   } else {
-    reader.fail("unknown op \"" + op + "\" for model register (expected read, write or cas)");
+    reader.fail("unknown op \"" + input::excerpt(op, 40) +
+                "\" for model register (expected read, write or cas)");
   }
   if (call.op != RegisterOp::write) read_register_output(reader, call);
   if (!operation.return_ns) call.output_known = false;  // history.h, invariant 2
@@ -164,7 +171,7 @@ History<M> read_operations(const Json& operations, std::string_view source, M mo
   History<M> history{std::move(model), {}};
   history.operations.reserve(operations.size());
   for (size_t index = 0; index < operations.size(); ++index) {
-    const std::string where = std::string(source) + ": operation " + std::to_string(index);
+    const std::string where = std::string(source) + ": $.operations[" + std::to_string(index) + "]";
     if (!operations[index].is_object()) {
       throw HistoryError(where + ": expected an object, got " + shown(operations[index]));
     }
@@ -177,28 +184,27 @@ Json parse(std::string_view text, std::string_view source) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     throw HistoryError(std::string(source) + ": empty file");
   }
-  try {
-    return Json::parse(text);
-  } catch (const Json::parse_error& error) {
-    std::string message = error.what();
-    // nlohmann's messages start with "[json.exception.parse_error.101] ": keep what follows.
-    if (const auto end = message.find("] "); end != std::string::npos) message.erase(0, end + 2);
-    throw HistoryError(std::string(source) + ": malformed JSON at byte " +
-                       std::to_string(error.byte) + ": " + message);
+  input::JsonParse<Json> parsed = input::parse_json<Json>(text, input::kHistoryLimits);
+  if (!parsed.problem) return std::move(parsed.value);
+  const input::JsonProblem& p = *parsed.problem;
+  if (p.malformed) {
+    throw HistoryError(std::string(source) + ": malformed JSON at byte " + std::to_string(p.byte) +
+                       " (line " + std::to_string(p.line) + ", column " + std::to_string(p.column) +
+                       ", " + p.path + "): " + p.problem);
   }
+  throw HistoryError(std::string(source) + ": " + p.path + ": " + p.problem + ", expected " +
+                     p.expected);
 }
 
-}  // namespace
-
-AnyHistory read_history_json(std::string_view text, std::string_view source) {
+AnyHistory read_document(std::string_view text, std::string_view source) {
   const Json document = parse(text, source);
-  const FieldReader top(document, std::string(source));
+  const FieldReader top(document, std::string(source) + ": $");
   if (!document.is_object()) top.fail("expected a JSON object, got " + shown(document));
   top.allow_only({"format", "model", "operations", "initial"});
   const std::string format = top.string("format", top.require("format"));
   if (format != kHistoryFormat) {
-    top.fail("unsupported format \"" + format + "\" (expected \"" + std::string(kHistoryFormat) +
-             "\")");
+    top.fail("unsupported format \"" + input::excerpt(format, 40) + "\" (expected \"" +
+             std::string(kHistoryFormat) + "\")");
   }
   const std::string model = top.string("model", top.require("model"));
   const Json& operations = top.require("operations");
@@ -214,7 +220,17 @@ AnyHistory read_history_json(std::string_view text, std::string_view source) {
     }
     return read_operations(operations, source, registers, read_register_operation);
   }
-  top.fail("unknown model \"" + model + "\" (expected kv or register)");
+  top.fail("unknown model \"" + input::excerpt(model, 40) + "\" (expected kv or register)");
+}
+
+}  // namespace
+
+AnyHistory read_history_json(std::string_view text, std::string_view source) {
+  try {
+    return read_document(text, source);
+  } catch (const HistoryError& error) {
+    throw HistoryError(input::escape(error.what()));  // one line, nothing a terminal acts on
+  }
 }
 
 namespace {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "checkers/linearizability/detail/edn.h"
+#include "input/escape.h"
 
 namespace checkers::linearizability {
 namespace {
@@ -79,12 +80,13 @@ std::vector<JepsenOperation> pair_entries(const std::vector<EdnValue>& entries,
                          (value.find("type") ? describe(*value.find("type")) : "nothing"));
     }
     if (open == pending.end()) {
-      throw HistoryError(here + ": :" + type + " for process " + std::to_string(process->integer) +
-                         ", which has no operation in progress");
+      throw HistoryError(here + ": :" + input::excerpt(type, 40) + " for process " +
+                         std::to_string(process->integer) + ", which has no operation in progress");
     }
     JepsenOperation& operation = operations[open->second];
     if (operation.f != f) {
-      throw HistoryError(here + ": completes :" + operation.f + " with :f :" + f);
+      throw HistoryError(here + ": completes :" + input::excerpt(operation.f, 40) +
+                         " with :f :" + input::excerpt(f, 40));
     }
     dropped[open->second] = type == "fail";
     if (type == "ok") {
@@ -101,13 +103,13 @@ std::vector<JepsenOperation> pair_entries(const std::vector<EdnValue>& entries,
   return kept;
 }
 
-std::string infer_model(const std::vector<JepsenOperation>& operations, std::string_view source) {
+std::string infer_model(const std::vector<JepsenOperation>& operations) {
   if (operations.empty()) return std::string(RegisterModel::kName);
   const std::string& f = operations.front().f;
   if (f == "read" || f == "write" || f == "cas") return std::string(RegisterModel::kName);
   if (f == "get" || f == "put" || f == "append") return std::string(KvModel::kName);
-  throw HistoryError(std::string(source) + ": cannot tell the model from :f :" + f +
-                     " (give --model kv or --model register)");
+  throw HistoryError(operations.front().where + ": cannot tell the model from :f :" +
+                     input::excerpt(f, 40) + " (give --model kv or --model register)");
 }
 
 // The :value of the completion when the operation completed :ok, else of the invocation.
@@ -147,7 +149,7 @@ RegisterCall register_call(const JepsenOperation& operation) {
     call.output_known = operation.ok;
     call.cas_output = operation.ok;
   } else {
-    throw HistoryError(operation.where + ": unknown :f :" + operation.f +
+    throw HistoryError(operation.where + ": unknown :f :" + input::excerpt(operation.f, 40) +
                        " for model register (expected :read, :write or :cas)");
   }
   return call;
@@ -196,7 +198,7 @@ KvCall kv_call(const JepsenOperation& operation) {
     call.op = operation.f == "put" ? KvOp::put : KvOp::append;
     call.value = text_of(operation, input, "the :value");
   } else {
-    throw HistoryError(operation.where + ": unknown :f :" + operation.f +
+    throw HistoryError(operation.where + ": unknown :f :" + input::excerpt(operation.f, 40) +
                        " for model kv (expected :get, :put or :append)");
   }
   return call;
@@ -213,22 +215,31 @@ History<M> build(const std::vector<JepsenOperation>& operations, M model, MakeCa
   return history;
 }
 
-}  // namespace
-
-AnyHistory read_history_jepsen(std::string_view text, std::string_view source,
-                               const JepsenOptions& options) {
+AnyHistory read_jepsen(std::string_view text, std::string_view source,
+                       const JepsenOptions& options) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     throw HistoryError(std::string(source) + ": empty file");
   }
   const std::vector<EdnValue> entries = entries_of(detail::parse_edn(text, source));
   const std::vector<JepsenOperation> operations = pair_entries(entries, source);
-  const std::string model = options.model ? *options.model : infer_model(operations, source);
+  const std::string model = options.model ? *options.model : infer_model(operations);
   if (model == KvModel::kName) return build(operations, KvModel{}, kv_call);
   if (model == RegisterModel::kName) {
     return build(operations, RegisterModel{options.initial}, register_call);
   }
-  throw HistoryError(std::string(source) + ": unknown model \"" + model +
+  throw HistoryError(std::string(source) + ": unknown model \"" + input::excerpt(model, 40) +
                      "\" (expected kv or register)");
+}
+
+}  // namespace
+
+AnyHistory read_history_jepsen(std::string_view text, std::string_view source,
+                               const JepsenOptions& options) {
+  try {
+    return read_jepsen(text, source, options);
+  } catch (const HistoryError& error) {
+    throw HistoryError(input::escape(error.what()));  // one line, nothing a terminal acts on
+  }
 }
 
 }  // namespace checkers::linearizability

@@ -189,7 +189,7 @@ TEST_CASE("raftsim check: bad input exits 65 naming the file, the operation and 
   const Run run = raftsim("check " + broken + " " + write_file("fine.json", kOk));
   CHECK(run.exit_code == 65);
   CHECK_THAT(run.err, Catch::Matchers::Contains(
-                          "broken.json: operation 0: return_ns 100 is before call_ns 200"));
+                          "broken.json: $.operations[0]: return_ns 100 is before call_ns 200"));
   CHECK_THAT(run.out, Catch::Matchers::Contains("fine.json: ok"));  // the others are still checked
   CHECK(raftsim("check " + write_file("empty.json", "")).exit_code == 65);
   CHECK(raftsim("check " + write_file("junk.json", "{not json")).exit_code == 65);

@@ -101,7 +101,7 @@ TEST_CASE("history json: bad input names the file, the operation and the problem
   CHECK_THAT(error_of(""), Contains("h.json: empty file"));
   CHECK_THAT(error_of("  \n"), Contains("h.json: empty file"));
   CHECK_THAT(error_of(R"({"format": )"), Contains("h.json: malformed JSON at byte"));
-  CHECK_THAT(error_of("[1, 2]"), Contains("h.json: expected a JSON object"));
+  CHECK_THAT(error_of("[1, 2]"), Contains("h.json: $: expected a JSON object"));
   // The document.
   CHECK_THAT(error_of(R"({"model": "kv", "operations": []})"),
              Contains("missing field \"format\""));
@@ -114,8 +114,8 @@ TEST_CASE("history json: bad input names the file, the operation and the problem
   CHECK_THAT(
       error_of(R"({"format": "raftsim-history/1", "model": "kv", "operations": [], "x": 1})"),
       Contains("unknown field \"x\""));
-  // Operations: each error names operation 1 (operation 0 is a good put).
-  const std::string op1 = "h.json: operation 1: ";
+  // Operations: each error names the path of operation 1 (operation 0 is a good put).
+  const std::string op1 = "h.json: $.operations[1]: ";
   CHECK_THAT(error_of(kv_with(R"(7)")), Contains(op1 + "expected an object, got 7"));
   CHECK_THAT(error_of(kv_with(R"({"client": 0, "return_ns": 2, "op": "get", "key": "x"})")),
              Contains(op1 + "missing field \"call_ns\""));
@@ -151,7 +151,7 @@ TEST_CASE("history json: bad input names the file, the operation and the problem
           R"({"client": 0, "call_ns": 1, "return_ns": 99999999999999999999, "op": "get", "key": "x"})")),
       Contains(op1));
   // Register operations.
-  const std::string op0 = "h.json: operation 0: ";
+  const std::string op0 = "h.json: $.operations[0]: ";
   CHECK_THAT(error_of(register_with(
                  R"({"client": 0, "call_ns": 1, "return_ns": 2, "op": "cas", "value": [1]})")),
              Contains(op0 + "the value of a cas must be [from, to]"));

@@ -107,9 +107,11 @@ TEST_CASE("jepsen edn: kv histories with :key, or with [key value] tuples") {
 
 TEST_CASE("jepsen edn: bad input names the file, the entry and the problem") {
   CHECK_THAT(error_of(""), Contains("h.edn: empty file"));
-  CHECK_THAT(error_of("{:process 0, :type :invoke"), Contains("h.edn: line 1: missing '}'"));
+  CHECK_THAT(error_of("{:process 0, :type :invoke"),
+             Contains("h.edn: line 1, column 27: missing '}'"));
   CHECK_THAT(error_of("{:process 0 :type}"), Contains("a map needs an even number of forms"));
-  CHECK_THAT(error_of("\n\n\"unterminated"), Contains("h.edn: line 3: unterminated string"));
+  CHECK_THAT(error_of("\n\n\"unterminated"),
+             Contains("h.edn: line 3, column 14: unterminated string"));
   CHECK_THAT(error_of("[1 2]"), Contains("h.edn: entry 0 (line 1): expected a map, got 1"));
   CHECK_THAT(error_of("{:type :invoke, :f :read}"), Contains("entry 0 (line 1): missing :process"));
   CHECK_THAT(error_of("{:process 0, :type :ok, :f :read, :value 1}"),

@@ -134,3 +134,62 @@ TEST_CASE("load: a missing file is an error, not a crash") {
   CHECK(result.error().path == "$");
   CHECK(result.error().message.find("/nonexistent/raftsim/scenario.json") == 0);
 }
+
+namespace {
+
+// A scenario whose timeline has `events` valid clog events, one every 10 ms.
+std::string timeline_scenario(int events, const std::string& last_event) {
+  std::string text = R"({"format": "raftsim-scenario/1", "name": "big", "duration_ms": 3600000,)"
+                     R"( "workload": {"clients": 1}, "faults": {"timeline": [)";
+  for (int i = 0; i < events; ++i) {
+    text += R"({"at_ms": )" + std::to_string(i * 10) +
+            R"(, "fault": "clog", "node": 1, "duration_ms": 5},)";
+  }
+  return text + last_event + "]}}";
+}
+
+}  // namespace
+
+TEST_CASE("load: the largest timeline allowed (100,000 events) loads; one more is refused") {
+  std::string text = R"({"format": "raftsim-scenario/1", "name": "big", "duration_ms": 3600000,)"
+                     R"( "workload": {"clients": 1}, "faults": {"timeline": [)";
+  for (int i = 0; i < 100'000; ++i) {
+    text += (i == 0 ? "" : ",") + std::string(R"({"at_ms": )") + std::to_string(i * 10) +
+            R"(, "fault": "clog", "node": 1, "duration_ms": 5})";
+  }
+  Scenario s = must_load(load_scenario(text + "]}}", "big.json"));
+  CHECK(s.faults.timeline.size() == 100'000);
+  LoadResult more = load_scenario(
+      text + R"(, {"at_ms": 1000000, "fault": "clog", "node": 1, "duration_ms": 5}]}})",
+      "big.json");
+  REQUIRE_FALSE(more.ok());
+  CHECK(more.error().path == "$.faults.timeline");
+}
+
+TEST_CASE("load: a bad field after 100,000 objects is found (the parse is linear)") {
+  LoadResult result = load_scenario(timeline_scenario(99'999, R"({"at_ms": "late"})"), "b.json");
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().path == "$.faults.timeline[99999].at_ms");
+}
+
+TEST_CASE("load: runs over the documented bounds are refused, runs within them accepted") {
+  auto with = [](const std::string& fields) {
+    return load_scenario(R"({"format": "raftsim-scenario/1", "name": "b", )" + fields + "}", "b");
+  };
+  // One day of simulated time: over kDurationMsMax.
+  LoadResult day = with(R"("duration_ms": 86400000)");
+  REQUIRE_FALSE(day.ok());
+  CHECK(day.error().message ==
+        "b: $.duration_ms: got 86400000, expected an integer in [1, 3600000]");
+  // 15 nodes x 64 clients with no think time: within kLoadMax for 52 s, refused for 60 s.
+  const std::string big = R"("cluster": {"nodes": 15}, "workload": {"clients": 64, )"
+                          R"("think_ms_min": 0, "think_ms_max": 0}, )";
+  must_load(with(big + R"("duration_ms": 52000)"));
+  LoadResult minute = with(big + R"("duration_ms": 60000)");
+  REQUIRE_FALSE(minute.ok());
+  CHECK(minute.error().message ==
+        "b: $.duration_ms: got 60000, expected at most 52083 ms for 15 nodes and 64 clients: "
+        "nodes x clients x duration_ms / 1000 is at most 50000");
+  // A whole hour with a small cluster and workload.
+  must_load(with(R"("cluster": {"nodes": 3}, "workload": {"clients": 4}, "duration_ms": 3600000)"));
+}

@@ -1,10 +1,13 @@
 #include "checkers/linearizability/detail/edn.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 
 #include "checkers/linearizability/detail/quote.h"
 #include "checkers/linearizability/history.h"
+#include "input/escape.h"
+#include "input/limits.h"
 
 namespace checkers::linearizability::detail {
 namespace {
@@ -33,14 +36,35 @@ class Parser {
 
  private:
   [[noreturn]] void fail(const std::string& problem) const {
-    throw HistoryError(std::string(source_) + ": line " + std::to_string(line_) + ": " + problem);
+    const size_t column = position_ - std::min(position_, line_start_) + 1;
+    throw HistoryError(std::string(source_) + ": line " + std::to_string(line_) + ", column " +
+                       std::to_string(column) + ": " + problem);
+  }
+
+  void new_line() {
+    ++line_;
+    line_start_ = position_ + 1;
+  }
+
+  // Limits (input/limits.h), checked as each form starts and as each string grows.
+  void count_value() {
+    if (++values_ > input::kEdnLimits.values_max) {
+      fail("more than " + std::to_string(input::kEdnLimits.values_max) +
+           " forms, the limit for a history");
+    }
+  }
+  void check_size(size_t size, const char* what) const {
+    if (size > input::kEdnLimits.string_bytes_max) {
+      fail(std::string("a ") + what + " longer than " +
+           std::to_string(input::kEdnLimits.string_bytes_max) + " bytes, the limit for a history");
+    }
   }
 
   // Skips whitespace and comments; false at the end of the text.
   bool skip_space() {
     while (position_ < text_.size()) {
       const char c = text_[position_];
-      if (c == '\n') ++line_;
+      if (c == '\n') new_line();
       if (c == ';') {
         while (position_ < text_.size() && text_[position_] != '\n') ++position_;
       } else if (is_whitespace(c)) {
@@ -62,6 +86,7 @@ class Parser {
   bool parse_form(EdnValue& out, int depth) {
     if (depth > kDepthMax) fail("nesting deeper than " + std::to_string(kDepthMax));
     if (!skip_space()) fail("unexpected end of input");
+    count_value();
     out.line = line_;
     const char c = text_[position_];
     switch (c) {
@@ -84,6 +109,7 @@ class Parser {
         ++position_;
         out.kind = EdnValue::Kind::keyword;
         out.text = std::string(token());
+        check_size(out.text.size(), "keyword");
         if (out.text.empty()) fail("empty keyword");
         return true;
       case '\\':
@@ -91,6 +117,7 @@ class Parser {
         out.kind = EdnValue::Kind::character;
         out.text = std::string(1, position_ < text_.size() ? text_[position_++] : ' ');
         out.text += std::string(token());
+        check_size(out.text.size(), "character");
         return true;
       default:
         parse_atom(out);
@@ -138,8 +165,12 @@ class Parser {
     while (true) {
       if (position_ >= text_.size()) fail("unterminated string");
       const char c = text_[position_++];
-      if (c == '"') return;
-      if (c == '\n') ++line_;
+      if (c == '"') return check_size(out.text.size(), "string");
+      if (c == '\n') {
+        --position_;
+        new_line();
+        ++position_;
+      }
       if (c != '\\') {
         out.text += c;
         continue;
@@ -171,6 +202,7 @@ class Parser {
   void parse_atom(EdnValue& out) {
     const std::string_view text = token();
     if (text.empty()) fail(std::string("unexpected character '") + text_[position_] + "'");
+    check_size(text.size(), "symbol or number");
     const bool numeric =
         is_digit(text[0]) ||
         (text.size() > 1 && (text[0] == '-' || text[0] == '+') && is_digit(text[1]));
@@ -193,7 +225,7 @@ class Parser {
       out.integer = value;
       return;
     }
-    if (errno == ERANGE) fail("integer out of range: " + std::string(text));
+    if (errno == ERANGE) fail("integer out of range: " + input::excerpt(text, 40));
     out.kind = EdnValue::Kind::floating;  // floats, ratios, BigDecimals: kept as text
     out.text = std::string(text);
   }
@@ -201,6 +233,8 @@ class Parser {
   std::string_view text_;
   std::string_view source_;
   size_t position_ = 0;
+  size_t line_start_ = 0;  // the position where line_ starts
+  size_t values_ = 0;
   uint32_t line_ = 1;
 };
 
@@ -218,7 +252,9 @@ std::vector<EdnValue> parse_edn(std::string_view text, std::string_view source) 
   return Parser(text, source).parse_all();
 }
 
-std::string describe(const EdnValue& value) {
+namespace {
+
+std::string describe_whole(const EdnValue& value) {
   using Kind = EdnValue::Kind;
   std::string text;
   switch (value.kind) {
@@ -229,7 +265,7 @@ std::string describe(const EdnValue& value) {
     case Kind::integer:
       return std::to_string(value.integer);
     case Kind::string:
-      return quote(value.text);
+      return quote(value.text.substr(0, 64));
     case Kind::keyword:
       return ":" + value.text;
     case Kind::character:
@@ -247,7 +283,7 @@ std::string describe(const EdnValue& value) {
                                           : "{";
       for (size_t i = 0; i < value.items.size() && text.size() < 40; ++i) {
         if (i > 0) text += ' ';
-        text += describe(value.items[i]);
+        text += describe_whole(value.items[i]);
       }
       if (text.size() >= 40) text = text.substr(0, 37) + "...";
       text += value.kind == Kind::list ? ")" : value.kind == Kind::vector ? "]" : "}";
@@ -256,5 +292,9 @@ std::string describe(const EdnValue& value) {
   }
   return "?";
 }
+
+}  // namespace
+
+std::string describe(const EdnValue& value) { return input::excerpt(describe_whole(value), 60); }
 
 }  // namespace checkers::linearizability::detail

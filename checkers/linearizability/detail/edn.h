@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "input/limits.h"
+
 namespace checkers::linearizability::detail {
 
 struct EdnValue {
@@ -43,12 +45,13 @@ struct EdnValue {
   const EdnValue* find(std::string_view name) const;
 };
 
-inline constexpr int kDepthMax = 200;
+inline constexpr int kDepthMax = input::kEdnLimits.depth_max;
 
 // Every top-level form of `text`, in order.
 std::vector<EdnValue> parse_edn(std::string_view text, std::string_view source);
 
-// A short rendering of a value for error messages (":invoke", "[1 2]", "\"x\"").
+// A short rendering of a value for error messages (":invoke", "[1 2]", "\"x\""), escaped and cut
+// to about 60 bytes.
 std::string describe(const EdnValue& value);
 
 }  // namespace checkers::linearizability::detail

@@ -1,9 +1,10 @@
-// libFuzzer target for the scenario loader: no input may crash it, an accepted scenario must
-// round-trip exactly through to_json, and the nemesis must draw a valid timeline from it.
+// Fuzz driver for the scenario loader (scenarios/load.h): no input may crash it, a rejection is
+// clean (fuzz_target.h), an accepted scenario must round-trip exactly through to_json, and the
+// nemesis must draw a valid timeline from it.
 //
-//   cmake -S . -B build/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DRAFTSIM_FUZZ=ON \
-//     -DRAFTSIM_SANITIZE=ON -DRAFTSIM_UCONTEXT=ON
-//   build/fuzz/tests/scenarios/fuzz_scenario_loader -max_total_time=180 CORPUS scenarios/library
+//   cmake -S . -B build/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DRAFTSIM_FUZZ=ON
+//     -DRAFTSIM_SANITIZE=ON -DRAFTSIM_UCONTEXT=ON   (one command)
+//   build/fuzz/tests/fuzz/fuzz_scenario -max_total_time=180 CORPUS tests/fuzz/corpus/scenario
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 #include "scenarios/load.h"
 #include "scenarios/nemesis.h"
 #include "scenarios/to_json.h"
+#include "tests/fuzz/fuzz_target.h"
 
 namespace {
 
@@ -32,9 +34,10 @@ void require_same(const scenarios::LoadResult& result, const scenarios::Scenario
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  scenarios::LoadResult result = scenarios::load_scenario(text, "fuzz.json");
+  scenarios::LoadResult result = scenarios::load_scenario(text, fuzz::kSource);
   if (!result.ok()) {
-    if (result.error().message.empty() || result.error().path.empty()) std::abort();
+    if (result.error().path.empty()) fuzz::finding("a rejection without a path", "");
+    fuzz::require_clean_rejection(result.error().message);
     return 0;
   }
   const scenarios::Scenario& scenario = result.scenario();
