@@ -170,7 +170,7 @@ bool claim(const std::string& temp, const std::string& name) {
 constexpr int kNamesMax = 1000;
 
 void print_write_error(const std::string& path, int reason) {
-  fmt::print(stderr, "raftsim: cannot write {}: {}\n", path, std::strerror(reason));
+  fmt::print(stderr, "raftsim: cannot write {}: {}\n", input::escape(path), std::strerror(reason));
 }
 
 }  // namespace
@@ -228,8 +228,8 @@ std::string write_new_file(const std::string& path,
     }
     if (same_content(candidate, text)) return candidate;  // the same report, written before
   }
-  fmt::print(stderr, "raftsim: cannot write {}: {} files by that name already exist\n", path,
-             kNamesMax);
+  fmt::print(stderr, "raftsim: cannot write {}: {} files by that name already exist\n",
+             input::escape(path), kNamesMax);
   return "";
 }
 

@@ -10,6 +10,7 @@
 
 #include <cstdio>
 
+#include "input/escape.h"
 #include "scenarios/report.h"
 #include "scenarios/shrink.h"
 #include "tools/command.h"
@@ -56,7 +57,8 @@ int shrink(const ShrinkArgs& args) {
   }
   const scenarios::Report& report = std::get<scenarios::Report>(read);
   if (report.status == scenarios::Status::ok) {
-    fmt::print(stderr, "raftsim: {}: the run did not fail: nothing to shrink\n", args.report_path);
+    fmt::print(stderr, "raftsim: {}: the run did not fail: nothing to shrink\n",
+               input::escape(args.report_path));
     return kExitBadInput;
   }
   if (!args.json) {
