@@ -135,8 +135,9 @@ TEST_CASE("progress: a healthy majority without a leader past the bound fails") 
   CHECK(checker.on_poll(outside).has_value());
 }
 
-TEST_CASE("progress: a leader lost and replaced within the group is correct; a bound without one "
-          "is not") {
+TEST_CASE(
+    "progress: a leader lost and replaced within the group is correct; a bound without one "
+    "is not") {
   checkers::ProgressChecker checker(3, 5_s);
   checkers::ProgressPoll p = poll_at(1_s, {0, 1, 2}, 0_s);
   p.backed = true;
