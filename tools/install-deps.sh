@@ -5,6 +5,9 @@ set -euo pipefail
 
 packages=(
   g++ clang cmake ninja-build git
+  # clang's sanitizer runtimes, for the asan preset (only recommended by clang, so not installed
+  # with --no-install-recommends)
+  libclang-rt-14-dev
   libboost-context-dev catch2 nlohmann-json3-dev libcli11-dev libfmt-dev libbenchmark-dev
   clang-format
 )
