@@ -12,10 +12,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include "input/escape.h"
+#include "input/file.h"
 #include "scenarios/library.h"
 #include "scenarios/load.h"
 #include "tools/version.h"
@@ -141,9 +140,9 @@ std::string write_temp(const std::string& path, const std::string& text) {
 }
 
 bool same_content(const std::string& path, const std::string& text) {
-  std::ifstream in(path, std::ios::binary);
-  std::string held((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return in.good() || in.eof() ? held == text : false;
+  // A larger file is refused by the limit, unread: it cannot hold the same content.
+  const input::FileText held = input::read_file(path, text.size());
+  return held.ok() && held.text == text;
 }
 
 // `path` with `-N` before its extension: "out/default-seed4-2.json".
