@@ -3,6 +3,8 @@
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+
 #include "sim/assert.h"
 
 namespace checkers {
@@ -61,10 +63,14 @@ void SafetyChecker::on_role(raft::NodeId node, raft::Term term, raft::Role role)
 
 void SafetyChecker::check_leader_has_votes(raft::NodeId leader, raft::Term term) {
   if (!votes_reported_) return;
+  // A candidate votes for itself (Figure 2) and grants that vote with no reply, so an
+  // implementation may not report it: the leader's own vote counts unless it reported a vote for
+  // another candidate in that term.
   std::vector<raft::NodeId> voters;
   for (raft::NodeId voter = 0; voter < static_cast<raft::NodeId>(peers_.size()); ++voter) {
     auto it = votes_.find({voter, term});
-    if (it != votes_.end() && it->second == leader) voters.push_back(voter);
+    const bool for_leader = it != votes_.end() ? it->second == leader : voter == leader;
+    if (for_leader) voters.push_back(voter);
   }
   const size_t majority = peers_.size() / 2 + 1;
   if (voters.size() >= majority) return;
@@ -93,9 +99,13 @@ void SafetyChecker::on_vote(raft::NodeId node, raft::Term term, raft::NodeId can
            {node, it->second, candidate}, term, 0);
     return;
   }
-  // Figure 2: votedFor is on stable storage before the vote is granted.
+  // Figure 2: votedFor is on stable storage before the vote is granted. A durable later term
+  // covers it too: whatever the node restores, it can never vote in `term` again. This is the
+  // case of a node that saves outside its lock, whose term moved on while the save ran.
   const PeerModel& model = peer(node);
-  if (model.saves_reported && (model.durable_term != term || model.durable_vote != candidate)) {
+  const bool covered =
+      model.durable_term > term || (model.durable_term == term && model.durable_vote == candidate);
+  if (model.saves_reported && !covered) {
     report("Vote Durability",
            fmt::format("node {} granted its vote in term {} to {} before saving it (its last save "
                        "holds term {}, vote {})",
@@ -126,6 +136,8 @@ void SafetyChecker::on_restart(raft::NodeId node, raft::Index applied_index) {
   PeerModel& model = peer(node);
   const PeerModel before = model;
   model = PeerModel{};  // a new life: the peer reports its restored log again
+  // The term of the last life bounds any commit index the peer restores (note_committed).
+  model.term = before.term;
   model.durable_term = before.durable_term;
   model.durable_vote = before.durable_vote;
   model.saves_reported = before.saves_reported;
@@ -140,7 +152,11 @@ void SafetyChecker::on_append(raft::NodeId node, raft::Index index, raft::Term t
   if (violated_) return;
   PeerModel& model = peer(node);
   if (index <= model.base_index) return;
+  const EntryId entry{term, command_hash(command)};
   if (index <= model.last_index()) {
+    // An entry the log already holds, reported again (say, for every entry of an AppendEntries
+    // rather than only the new ones): the log did not change, so nothing is truncated.
+    if (model.entries[index - model.base_index - 1] == entry) return;
     if (model.role == raft::Role::leader) {
       report("Leader Append-Only",
              fmt::format("leader {} of term {} overwrote its entry at index {}", node, model.term,
@@ -157,7 +173,6 @@ void SafetyChecker::on_append(raft::NodeId node, raft::Index index, raft::Term t
            {node}, term, index);
     return;
   }
-  const EntryId entry{term, command_hash(command)};
   auto [it, inserted] =
       entries_.emplace(std::make_pair(index, term), std::make_pair(prev_term, entry.command_hash));
   if (!inserted && it->second != std::make_pair(prev_term, entry.command_hash)) {
@@ -177,7 +192,9 @@ void SafetyChecker::on_truncate(raft::NodeId node, raft::Index from_index) {
   ++events_;
   if (violated_) return;
   PeerModel& model = peer(node);
-  if (model.role == raft::Role::leader) {
+  // Removing nothing (from beyond the end of the log) changes no log, a leader's included.
+  const bool removes = model.last_index() >= std::max(from_index, model.base_index + 1);
+  if (model.role == raft::Role::leader && removes) {
     report("Leader Append-Only",
            fmt::format("leader {} of term {} deleted its entries from index {}", node, model.term,
                        from_index),
@@ -242,7 +259,12 @@ void SafetyChecker::check_leader_has_committed(raft::NodeId leader) {
 }
 
 void SafetyChecker::note_committed(raft::NodeId node, raft::Index index, const EntryId& entry) {
-  const raft::Term term = peer(node).term;
+  // The entry was committed in a term no later than the peer's current one (it learned the
+  // commit from a leader of its own term, or was that leader): every leader of a later term
+  // holds it. The peer's term is at least its durable term and the entry's own term; taking the
+  // largest known keeps a late or missing role event from making the check stricter than Raft.
+  const PeerModel& noter = peer(node);
+  const raft::Term term = std::max({noter.term, noter.durable_term, entry.term});
   auto [it, inserted] = committed_.emplace(index, Committed{entry, term});
   if (!inserted) {
     if (!(it->second.entry == entry)) {

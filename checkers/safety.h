@@ -18,12 +18,24 @@
 //   earlier entries are committed with it, never by counting their replicas (§5.4.2, Figure 8,
 //   where doing so loses a committed entry).
 // - "Single Vote": a peer votes for at most one candidate per term, across crashes.
+// - "Vote Durability": when a vote is granted, the peer's last completed save holds that vote in
+//   that term, or a later term (which rules out any other vote in that term after a crash).
+//   Checked only for a peer that reports its saves.
 // - "Vote Quorum": a peer becomes leader of term T only once a majority, itself included, has
-//   voted for it in term T (the premise of Election Safety, §5.2). Checked only for an
-//   implementation that reports votes at all.
+//   voted for it in term T (the premise of Election Safety, §5.2). The leader's own vote counts
+//   unless it reported a vote for another candidate in T. Checked only for an implementation
+//   that reports votes at all.
 // - "Term Monotonicity": a peer's durable term never decreases, across crashes.
 // Only the first violation is reported; later events are ignored. Events about entries hidden in
 // a snapshot carry no information and are not held against anyone.
+//
+// No false alarms on correct Raft. Every property is implied by Figure 2 and the paper's proofs,
+// and is checked no more strictly than they require; in particular the checker accepts what
+// correct code that is not the reference may do: saving outside the lock (the term moves on while
+// a save runs), replies that leave after a later save covered them, an entry reported again that
+// the log already held, a leader's truncation that removes nothing, a commit index restored at
+// boot before the restored term is reported. tests/checkers/safety_test.cpp keeps, for every
+// property, such a case that must pass beside the broken one that must fail.
 #pragma once
 
 #include <cstdint>

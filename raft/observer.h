@@ -4,7 +4,9 @@
 // Contract. An implementation that reports events calls these on every change of the state the
 // Raft paper's Figure 2 names, in the order the changes happen on that peer:
 // - on_role when the role or current term changes (a new term with the same role counts);
-// - on_vote after a vote is granted and durable, before the reply that grants it leaves;
+// - on_vote after a vote is granted and durable (a completed save holds that vote, or a later
+//   term), before the reply that grants it leaves; a candidate's vote for itself may be reported
+//   or not;
 // - on_append for each entry added at the end of the log (an overwrite is on_truncate first);
 // - on_truncate when entries from `from_index` on are removed (a conflict, §5.3);
 // - on_commit when the commit index grows (and once at boot with the restored value);

@@ -325,3 +325,237 @@ TEST_CASE("safety: only the first violation is reported") {
   CHECK(p.violations.size() == 1);
   CHECK(p.violations[0].message.find("Election Safety violated") == 0);
 }
+
+// ---------------------------------------------------------------- correct but unusual
+// Code that is not the reference but is correct Raft (Figure 2 and the paper's proofs) must pass
+// every property: one case per property, beside the broken case above that must fail.
+
+TEST_CASE("safety, correct but unusual: a deposed leader still polled as leader of its own term") {
+  Probe p;
+  auto& c = p.checker;
+  c.on_role(0, 1, Role::leader);
+  c.on_role(1, 2, Role::leader);  // node 0, cut off, has not heard of term 2 yet
+  c.on_state(0, 1, true);
+  c.on_state(1, 2, true);
+  CHECK(p.violations.empty());  // Election Safety is per term
+}
+
+TEST_CASE("safety, correct but unusual: a leader reporting entries again or an empty truncation") {
+  Probe p;
+  auto& c = p.checker;
+  c.on_role(0, 1, Role::leader);
+  c.on_append(0, 1, 1, 0, cmd(1));
+  c.on_append(0, 2, 1, 1, cmd(2));
+  c.on_append(0, 2, 1, 1, cmd(2));  // the same entry reported twice: the log did not change
+  c.on_truncate(0, 3);              // removes nothing: a generic path called on the leader
+  c.on_append(0, 3, 1, 2, cmd(3));
+  c.on_role(0, 2, Role::follower);  // deposed: now it may lose its uncommitted tail
+  c.on_truncate(0, 3);
+  CHECK(p.violations.empty());  // Leader Append-Only
+}
+
+TEST_CASE("safety, correct but unusual: a follower reporting every entry of each AppendEntries") {
+  Probe p;
+  auto& c = p.checker;
+  c.on_role(0, 1, Role::leader);
+  c.on_role(1, 1, Role::follower);
+  for (raft::Index index = 1; index <= 4; ++index) {
+    c.on_append(0, index, 1, index == 1 ? 0 : 1, cmd(static_cast<uint8_t>(index)));
+    c.on_append(1, index, 1, index == 1 ? 0 : 1, cmd(static_cast<uint8_t>(index)));
+  }
+  // A delayed AppendEntries carrying entries 2..3, which node 1 already holds, reported again.
+  c.on_append(1, 2, 1, 1, cmd(2));
+  c.on_append(1, 3, 1, 1, cmd(3));
+  c.on_append(0, 5, 1, 1, cmd(5));
+  c.on_append(1, 5, 1, 1, cmd(5));  // its log still ends at 4: no hole
+  CHECK(p.violations.empty());      // Log Matching
+}
+
+TEST_CASE("safety, correct but unusual: a re-append with a different entry still truncates") {
+  Probe p;
+  auto& c = p.checker;
+  c.on_role(1, 1, Role::follower);
+  c.on_append(1, 1, 1, 0, cmd(1));
+  c.on_append(1, 2, 1, 1, cmd(2));
+  c.on_append(1, 3, 1, 1, cmd(3));
+  c.on_role(1, 2, Role::follower);
+  c.on_append(1, 2, 2, 1, cmd(7));  // a conflict overwritten without its on_truncate
+  c.on_append(1, 4, 2, 2, cmd(8));  // index 3 went with it: a hole
+  CHECK(p.property() == "Log Matching");
+}
+
+// Entry (1, term 3) is committed only in term 5. Node 0 leads term 3 and appends it; node 1,
+// still empty, votes for node 2 in term 4; node 0 wins term 5 with node 1's vote and commits the
+// entry with one of its own term. Node 2 never held the entry, and may still lead term 4 in its
+// partition (or only now learn that it won term 4, from a late vote reply).
+void committed_in_term_5(checkers::SafetyChecker& c) {
+  c.on_role(0, 3, Role::leader);
+  c.on_append(0, 1, 3, 0, cmd(1));
+  c.on_role(2, 4, Role::candidate);
+  c.on_role(1, 4, Role::follower);
+  c.on_vote(1, 4, 2);
+  c.on_role(0, 5, Role::candidate);
+  c.on_role(1, 5, Role::follower);
+  c.on_vote(1, 5, 0);
+  c.on_role(0, 5, Role::leader);
+  c.on_append(0, 2, 5, 3, cmd(2));
+  c.on_append(1, 1, 3, 0, cmd(1));
+  c.on_append(1, 2, 5, 3, cmd(2));
+  c.on_commit(0, 2);
+  c.on_commit(1, 2);
+}
+
+TEST_CASE("safety, correct but unusual: a leader of an earlier term without a later commit") {
+  Probe p;
+  committed_in_term_5(p.checker);
+  p.checker.on_role(2, 4, Role::leader);  // node 2 learns late that it won term 4
+  p.checker.on_state(2, 4, true);
+  CHECK(p.violations.empty());  // Leader Completeness
+}
+
+TEST_CASE("safety, correct but unusual: a commit index restored at boot before the term") {
+  Probe p;
+  auto& c = p.checker;
+  committed_in_term_5(c);
+  // Node 1 persists its commit index (unusual, harmless) and reports it at boot before its term.
+  c.on_restart(1, 0);
+  c.on_append(1, 1, 3, 0, cmd(1));
+  c.on_append(1, 2, 5, 3, cmd(2));
+  c.on_commit(1, 2);
+  c.on_role(1, 5, Role::follower);
+  c.on_role(2, 4, Role::leader);  // node 2 learns late that it won term 4
+  CHECK(p.violations.empty());    // Leader Completeness: the entry was committed in term 5
+  // A leader of a later term without the entry is still caught.
+  c.on_role(2, 6, Role::candidate);
+  c.on_vote(0, 6, 2);
+  c.on_role(2, 6, Role::leader);
+  CHECK(p.property() == "Leader Completeness");
+}
+
+TEST_CASE("safety, correct but unusual: applies repeated after a restart without a snapshot") {
+  Probe p;
+  auto& c = p.checker;
+  healthy_start(c);
+  c.on_restart(1, 0);  // no snapshot: the service starts empty and Raft applies from index 1
+  c.on_append(1, 1, 1, 0, cmd(10));
+  c.on_append(1, 2, 1, 1, cmd(20));
+  c.on_role(1, 1, Role::follower);
+  c.on_commit(1, 0);
+  c.on_commit(1, 2);
+  c.on_apply(1, raft::ApplyMsg{true, cmd(10), 1, 1, false, {}, 0, 0});
+  c.on_apply(1, raft::ApplyMsg{true, cmd(20), 2, 1, false, {}, 0, 0});
+  CHECK(p.violations.empty());  // State Machine Safety, Apply Order
+}
+
+TEST_CASE("safety, correct but unusual: the restored snapshot delivered again at boot") {
+  Probe p;
+  auto& c = p.checker;
+  c.on_apply(0, raft::ApplyMsg{true, cmd(1), 1, 1, false, {}, 0, 0});
+  c.on_apply(0, raft::ApplyMsg{true, cmd(2), 2, 1, false, {}, 0, 0});
+  c.on_restart(0, 2);  // the service restored its snapshot through 2
+  c.on_apply(0, raft::ApplyMsg{false, {}, 0, 0, true, {9}, 1, 2});  // Raft sends it again
+  c.on_apply(0, raft::ApplyMsg{false, {}, 0, 0, true, {9}, 1, 4});  // and a newer one
+  c.on_apply(0, raft::ApplyMsg{true, cmd(5), 5, 1, false, {}, 0, 0});
+  CHECK(p.violations.empty());  // Apply Order
+}
+
+TEST_CASE("safety, correct but unusual: a snapshot installed before any commit is observed") {
+  Probe p;
+  auto& c = p.checker;
+  c.on_role(2, 3, Role::follower);
+  c.on_snapshot(2, 40, 3);  // InstallSnapshot from a leader whose commits came before the checker
+  c.on_apply(2, raft::ApplyMsg{false, {}, 0, 0, true, {1}, 3, 40});
+  c.on_append(2, 41, 3, 3, cmd(41));
+  c.on_commit(2, 41);
+  CHECK(p.violations.empty());  // Snapshot Consistency, Log Matching
+}
+
+TEST_CASE("safety, correct but unusual: a commit index repeated, and lower in a new life") {
+  Probe p;
+  auto& c = p.checker;
+  c.on_commit(0, 2);
+  c.on_commit(0, 2);  // a heartbeat that changed nothing, reported anyway
+  c.on_restart(0, 0);
+  c.on_commit(0, 0);  // volatile: a new life starts again from what it restored
+  c.on_commit(0, 1);
+  CHECK(p.violations.empty());  // Commit Monotonicity
+}
+
+TEST_CASE("safety, correct but unusual: a leader committing its own entries one at a time") {
+  Probe p;
+  auto& c = p.checker;
+  healthy_start(c);
+  c.on_append(0, 3, 1, 1, cmd(30));  // term 1, left uncommitted when node 0 lost term 1
+  c.on_role(1, 2, Role::follower);
+  c.on_append(1, 3, 1, 1, cmd(30));
+  c.on_role(0, 2, Role::candidate);
+  c.on_vote(1, 2, 0);
+  c.on_role(0, 2, Role::leader);
+  c.on_append(0, 4, 2, 1, cmd(40));
+  c.on_append(0, 5, 2, 2, cmd(50));
+  c.on_commit(0, 4);  // entry 3 goes with entry 4, of the leader's term
+  c.on_commit(0, 5);
+  c.on_commit(1, 3);            // a follower may stop at an earlier term's entry: it only follows
+  CHECK(p.violations.empty());  // Leader Commit Rule, Vote Quorum (own vote not reported)
+}
+
+TEST_CASE("safety, correct but unusual: votes repeated to one candidate, across crashes") {
+  Probe p;
+  auto& c = p.checker;
+  c.on_vote(1, 3, 0);
+  c.on_vote(1, 3, 0);  // a duplicated RequestVote, granted again to the same candidate
+  c.on_vote(1, 4, 2);  // another term, another candidate
+  c.on_restart(1, 0);
+  c.on_vote(1, 4, 2);
+  CHECK(p.violations.empty());  // Single Vote
+}
+
+TEST_CASE("safety, correct but unusual: a vote whose reply waits for a save of a later term") {
+  // The pattern that saves outside the lock: node 2 grants its vote in term 9 and starts a save;
+  // before the reply leaves, a term-10 message moves it on and another save starts; the saves
+  // are ordered and the reply leaves once a completed save covers the vote.
+  Probe p;
+  auto& c = p.checker;
+  c.on_persist(2, 9, 1, 0);
+  c.on_persist(2, 10, -1, 0);  // the term-10 save completed before the vote's reply left
+  c.on_vote(2, 9, 1);
+  c.on_persist(2, 11, -1, 0);
+  c.on_vote(2, 10, 0);          // the save of term 10 was skipped as superseded; term 11 covers it
+  CHECK(p.violations.empty());  // Vote Durability
+}
+
+TEST_CASE("safety: a vote in a saved term without the saved vote breaks Vote Durability") {
+  Probe p;
+  p.checker.on_persist(2, 9, -1, 0);  // term 9 saved before the vote, not after it
+  p.checker.on_vote(2, 9, 1);
+  CHECK(p.property() == "Vote Durability");
+}
+
+TEST_CASE("safety, correct but unusual: a leader that does not report its own vote") {
+  Probe p;
+  auto& c = p.checker;
+  c.on_role(0, 4, Role::candidate);
+  c.on_vote(1, 4, 0);  // its own vote has no reply, so this implementation reports none
+  c.on_role(0, 4, Role::leader);
+  CHECK(p.violations.empty());  // Vote Quorum: 2 of 3
+}
+
+TEST_CASE("safety: a leader that voted for another candidate in its term breaks Vote Quorum") {
+  Probe p;
+  auto& c = p.checker;
+  c.on_vote(0, 4, 2);  // node 0 voted for node 2 in term 4 ...
+  c.on_vote(1, 4, 0);
+  c.on_role(0, 4, Role::leader);  // ... so only node 1's vote is its own
+  CHECK(p.property() == "Vote Quorum");
+}
+
+TEST_CASE("safety, correct but unusual: a term saved again, and again after a crash") {
+  Probe p;
+  auto& c = p.checker;
+  c.on_persist(1, 4, 1, 3);
+  c.on_persist(1, 4, 1, 5);  // a save of new entries in the same term
+  c.on_restart(1, 0);
+  c.on_persist(1, 4, 1, 5);  // the restored state saved again at boot
+  c.on_persist(1, 6, -1, 5);
+  CHECK(p.violations.empty());  // Term Monotonicity
+}
