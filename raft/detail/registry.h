@@ -39,9 +39,11 @@ class Registry {
         std::lower_bound(entries_.begin(), entries_.end(), entry.name,
                          [](const Entry& e, const std::string& name) { return e.name < name; });
     if (at != entries_.end() && at->name == entry.name) {
+      // The two descriptions in sorted order: which registration ran first depends on the link.
+      const auto [first, second] = std::minmax(at->description, entry.description);
       throw std::invalid_argument(std::string("two ") + kind_ + "s are registered as '" +
-                                  entry.name + "' (\"" + at->description + "\" and \"" +
-                                  entry.description + "\"); rename one of them");
+                                  entry.name + "' (\"" + first + "\" and \"" + second +
+                                  "\"); rename one of them");
     }
     entries_.insert(at, std::move(entry));
   }
