@@ -1,5 +1,7 @@
 #include "raft/registry.h"
 
+#include <stdexcept>
+
 #include "raft/reference/make.h"
 #include "raft/skeleton/skeleton.h"
 
@@ -17,31 +19,38 @@ const char* to_string(Role role) {
   return "?";
 }
 
-const std::vector<Implementation>& implementations() {
-  // Built once and never changed: a constant table, not mutable state.
-  static const std::vector<Implementation> table = {
-      {"reference", "the reference Raft (raft/reference/): Figure 2, snapshots, fast backup",
-       &reference::make_reference, true},
-      {"skeleton", "a student's starting point (raft/skeleton/): every method a TODO",
-       &skeleton::make_skeleton, false},
-  };
+namespace {
+
+detail::Registry<Implementation>& registry() {
+  // Filled by the registrations before main, read-only after (raft/registry.h).
+  static detail::Registry<Implementation> table("Raft implementation");
   return table;
 }
 
-const Implementation* find_implementation(std::string_view name) {
-  for (const Implementation& implementation : implementations()) {
-    if (implementation.name == name) return &implementation;
+}  // namespace
+
+void register_implementation(Implementation implementation) {
+  if (!implementation.make) {
+    throw std::invalid_argument("the Raft implementation '" + implementation.name +
+                                "' was registered with no factory");
   }
-  return nullptr;
+  registry().add(std::move(implementation));
 }
 
-std::string implementation_names() {
-  std::string names;
-  for (const Implementation& implementation : implementations()) {
-    if (!names.empty()) names += ", ";
-    names += implementation.name;
-  }
-  return names;
-}
+const std::vector<Implementation>& implementations() { return registry().entries(); }
+
+const Implementation* find_implementation(std::string_view name) { return registry().find(name); }
+
+std::string implementation_names() { return registry().names(); }
 
 }  // namespace raft
+
+// The built-in implementations register like any other. They sit in this file because it is
+// always linked (every program that picks an implementation calls find_implementation): a
+// registration alone in a member of the static library would be dropped by the linker.
+RAFTSIM_REGISTER_IMPLEMENTATION(
+    "reference", "the reference Raft (raft/reference/): Figure 2, snapshots, fast backup",
+    &raft::reference::make_reference, true);
+RAFTSIM_REGISTER_IMPLEMENTATION("skeleton",
+                                "a student's starting point (raft/skeleton/): every method a TODO",
+                                &raft::skeleton::make_skeleton, false);

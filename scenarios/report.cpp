@@ -112,6 +112,8 @@ Report parse(const Json& j, const std::string& source) {
   if (!seed.is_number_unsigned()) throw Invalid{"$.seed", "must be a non-negative integer"};
   r.seed = seed.get<uint64_t>();
   r.impl = string_field(j, "impl");
+  r.kv = optional_string(j, "kv", "$");
+  if (r.kv.empty()) r.kv = "reference";  // written before services were selectable
   const Json& mutant = field(j, "mutant");
   if (!mutant.is_null() && !mutant.is_string())
     throw Invalid{"$.mutant", "must be null or a string"};
@@ -143,6 +145,7 @@ Report make_report(const Scenario& scenario, uint64_t seed, const RunOptions& op
   r.scenario = concrete_scenario(scenario, seed);
   r.seed = seed;
   r.impl = options.impl;
+  r.kv = options.kv;
   r.mutant = options.mutant;
   r.status = result.status;
   if (result.failure) {
@@ -163,6 +166,7 @@ std::string report_json(const Report& r, const std::string& report_path) {
   j["version"] = r.version;
   j["seed"] = r.seed;
   j["impl"] = r.impl;
+  j["kv"] = r.kv;
   j["mutant"] = r.mutant.empty() ? Json(nullptr) : Json(r.mutant);
   j["status"] = to_string(r.status);
   if (r.status == Status::ok) {

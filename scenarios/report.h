@@ -27,7 +27,8 @@ struct Report {
   Scenario scenario;    // concrete: explicit timeline, no profile
   uint64_t seed = 0;
   std::string impl = "reference";
-  std::string mutant;  // "" for none
+  std::string kv = "reference";  // the KV service (raft/kv/registry.h); absent in old reports
+  std::string mutant;            // "" for none
   Status status = Status::ok;
   std::string property;
   std::string message;

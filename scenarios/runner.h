@@ -40,7 +40,8 @@ std::optional<Status> status_from_string(std::string_view name);
 
 struct RunOptions {
   std::string impl = "reference";
-  std::string mutant;  // empty: none
+  std::string kv = "reference";  // the KV service on every node (raft/kv/registry.h)
+  std::string mutant;            // empty: none
   // Keep every trace event in the result (for --trace, --perfetto, divergence reports).
   bool record_trace = false;
   // Called for every trace event as it happens (for --log); may be empty.

@@ -87,6 +87,7 @@ class Shrinker {
   Shrinker(const Report& report, const ShrinkOptions& options)
       : report_(report), options_(options), start_(Clock::now()) {
     run_options_.impl = report.impl;
+    run_options_.kv = report.kv;
     run_options_.mutant = report.mutant;
     run_options_.guard = options.guard;
   }

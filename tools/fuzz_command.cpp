@@ -33,6 +33,7 @@ struct FuzzArgs {
   double determinism_fraction = 0;
   uint64_t failures_max = 0;
   std::string impl = "reference";
+  std::string kv = "reference";
   std::string mutant;
   bool json = false;
   GuardArgs guard;
@@ -86,6 +87,7 @@ int fuzz_main(const FuzzArgs& args) {
       fuzz::plan_seeds(args.seed_start, args.seeds, *shard, args.determinism_fraction);
   fuzz::CampaignOptions options;
   options.run.impl = args.impl;
+  options.run.kv = args.kv;
   options.run.mutant = args.mutant;
   options.jobs = jobs_to_use(args.jobs);
   options.run.guard = guard_options(args.guard, options.jobs);
@@ -101,12 +103,13 @@ int fuzz_main(const FuzzArgs& args) {
     fmt::print(stderr, "raftsim: {}\n", result.usage_error);
     return kExitUsage;
   }
-  const fuzz::CampaignInfo info{source->name(),     args.impl,
-                                args.mutant,        args.seed_start,
-                                args.seeds,         *shard,
-                                options.jobs,       args.determinism_fraction,
-                                args.time_budget_s, args.failures_max,
-                                args.out_dir};
+  fuzz::CampaignInfo info{source->name(),     args.impl,
+                          args.mutant,        args.seed_start,
+                          args.seeds,         *shard,
+                          options.jobs,       args.determinism_fraction,
+                          args.time_budget_s, args.failures_max,
+                          args.out_dir};
+  info.kv = args.kv;
   return print_outcome(info, result, args);
 }
 
@@ -144,6 +147,7 @@ void add_fuzz_command(CLI::App& app, Action& action) {
   cmd->add_option("--max-failures", args->failures_max,
                   "Stop starting seeds after this many failures; 0 = no limit");
   cmd->add_option("--impl", args->impl, "Raft implementation")->capture_default_str();
+  cmd->add_option("--kv", args->kv, "KV service on every node")->capture_default_str();
   cmd->add_option("--mutant", args->mutant, "A named mutant of the implementation");
   cmd->add_flag("--json", args->json, "Print the summary as one JSON object");
   add_guard_options(cmd, args->guard);

@@ -2,14 +2,16 @@
 // rate per test and the command that reproduces each failing (test, seed).
 //
 // Contract. The lab tests stay Catch2 programs, one per part (lab_3a .. lab_4b); this command is a
-// driver. It finds the programs' directory from --lab-dir, else RAFTSIM_LAB_DIR, else the build
+// driver. It finds the programs' directory from --lab-dir, else RAFTSIM_LAB_DIR, else beside this
+// executable (a project's own raftsim, built by raftsim_add_labs next to its lab programs), else
+// <this executable's directory>/../libexec/raftsim/labs (an installed raftsim), else the build
 // tree's tests/lab (RAFTSIM_LAB_DIR_DEFAULT, set by CMake). It asks each program for its test names
 // (`--list-test-names-only`), then runs every selected (test, seed) as its own child process
-// (posix_spawn, no shell) with RAFTSIM_SEED, RAFTSIM_IMPL and, if given, RAFTSIM_MUTANT in its
-// environment, on --jobs concurrent workers, each with a wall-time limit after which it is killed
-// and counted as failed ("timed out"). Results are collected and then printed in a fixed order
-// (part, test name, seed), so the report does not depend on --jobs or on which child ends first;
-// only the wall-time figures vary between runs.
+// (posix_spawn, no shell) with RAFTSIM_SEED, RAFTSIM_IMPL, RAFTSIM_KV and, if given, RAFTSIM_MUTANT
+// in its environment, on --jobs concurrent workers, each with a wall-time limit after which it is
+// killed and counted as failed ("timed out"). Results are collected and then printed in a fixed
+// order (part, test name, seed), so the report does not depend on --jobs or on which child ends
+// first; only the wall-time figures vary between runs.
 //
 // Output: progress on stderr (one rewritten line on a terminal; otherwise a plain line every few
 // seconds); on stdout a table (test, part, passed/run, pass rate, median wall ms), then each
@@ -53,6 +55,7 @@
 #include <tuple>
 #include <vector>
 
+#include "raft/kv/registry.h"
 #include "raft/registry.h"
 #include "tools/command.h"
 
@@ -79,9 +82,10 @@ struct LabCommandOptions {
   uint64_t seed_start = 1;
   int jobs = 0;  // 0 = the number of cores this process may run on
   std::string impl = "reference";
-  std::string mutant;  // "" = none; passed through as RAFTSIM_MUTANT
+  std::string kv = "reference";  // the 4A/4B KV service, passed through as RAFTSIM_KV
+  std::string mutant;            // "" = none; passed through as RAFTSIM_MUTANT
   int timeout_s = 120;
-  std::string lab_dir;  // "" = RAFTSIM_LAB_DIR, else the build tree's tests/lab
+  std::string lab_dir;  // "" = RAFTSIM_LAB_DIR, else found (lab_directory)
   bool json = false;
   bool quiet = false;
 };
@@ -339,6 +343,21 @@ std::pair<fs::path, std::string> lab_directory(const LabCommandOptions& options)
   if (!options.lab_dir.empty()) return {options.lab_dir, "--lab-dir"};
   const char* env = std::getenv("RAFTSIM_LAB_DIR");
   if (env != nullptr && *env != '\0') return {env, "RAFTSIM_LAB_DIR"};
+  std::error_code error;
+  const fs::path self = fs::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    const auto has_programs = [](const fs::path& dir) {
+      for (size_t part = 0; part < kParts.size(); ++part) {
+        std::error_code ignored;
+        if (fs::is_regular_file(dir / program_name(part), ignored)) return true;
+      }
+      return false;
+    };
+    const fs::path beside = self.parent_path();
+    if (has_programs(beside)) return {beside, "this raftsim's directory"};
+    const fs::path installed = (beside / ".." / "libexec" / "raftsim" / "labs").lexically_normal();
+    if (has_programs(installed)) return {installed, "the installed labs beside this raftsim"};
+  }
   return {RAFTSIM_LAB_DIR_DEFAULT, "the build tree's default"};
 }
 
@@ -348,7 +367,7 @@ std::vector<std::string> base_environment() {
     const std::string_view text(*entry);
     const std::string_view name = text.substr(0, text.find('='));
     if (name == "RAFTSIM_SEED" || name == "RAFTSIM_SEEDS" || name == "RAFTSIM_IMPL" ||
-        name == "RAFTSIM_MUTANT") {
+        name == "RAFTSIM_KV" || name == "RAFTSIM_MUTANT") {
       continue;  // the driver sets these itself, so the reproduce command is the whole story
     }
     env.emplace_back(text);
@@ -549,6 +568,7 @@ std::string reproduce_command(const LabTest& test, uint64_t seed,
                               const LabCommandOptions& options) {
   std::string command =
       fmt::format("RAFTSIM_SEED={} RAFTSIM_IMPL={} ", seed, shell_quote(options.impl));
+  if (options.kv != "reference") command += "RAFTSIM_KV=" + shell_quote(options.kv) + " ";
   if (!options.mutant.empty()) command += "RAFTSIM_MUTANT=" + shell_quote(options.mutant) + " ";
   return command + shell_quote(test.program_shown) + " " + shell_quote(test.name);
 }
@@ -620,10 +640,11 @@ void print_table(const LabCommandOptions& options, const std::vector<LabTest>& t
   for (const TestSummary& summary : summaries) runs += summary.runs;
   if (!options.quiet || failed > 0) fmt::print("\n");
   fmt::print(
-      "runs: {}, passed: {}, failed: {} (tests: {}, seeds {}..{}, impl {}{}, jobs {}); "
+      "runs: {}, passed: {}, failed: {} (tests: {}, seeds {}..{}, impl {}{}{}, jobs {}); "
       "wall {:.1f} s\n",
       runs, runs - failed, failed, tests.size(), options.seed_start,
       options.seed_start + options.seeds - 1, options.impl,
+      options.kv == "reference" ? "" : ", kv " + options.kv,
       options.mutant.empty() ? "" : ", mutant " + options.mutant, options.jobs, wall_s);
 }
 
@@ -632,6 +653,7 @@ void print_json(const LabCommandOptions& options, const std::vector<LabTest>& te
   nlohmann::ordered_json report;
   report["format"] = "raftsim-lab/1";
   report["impl"] = options.impl;
+  report["kv"] = options.kv;
   report["mutant"] =
       options.mutant.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(options.mutant);
   report["seed_start"] = options.seed_start;
@@ -695,6 +717,10 @@ void finish_options(LabCommandOptions& options) {
     throw LabError{kExitUsage, fmt::format("--impl {} is not a known implementation (known: {})",
                                            options.impl, raft::implementation_names())};
   }
+  if (kv::find_kv_implementation(options.kv) == nullptr) {
+    throw LabError{kExitUsage, fmt::format("--kv {} is not a known KV service (known: {})",
+                                           options.kv, kv::kv_implementation_names())};
+  }
   if (options.jobs == 0) options.jobs = cores();
 }
 
@@ -718,6 +744,7 @@ int run_lab(LabCommandOptions options) {
       ChildSpec spec{{tests[test].program, "--warn", "NoTests", tests[test].name}, env};
       spec.env.push_back(fmt::format("RAFTSIM_SEED={}", seed));
       spec.env.push_back("RAFTSIM_IMPL=" + options.impl);
+      spec.env.push_back("RAFTSIM_KV=" + options.kv);
       if (!options.mutant.empty()) spec.env.push_back("RAFTSIM_MUTANT=" + options.mutant);
       specs.push_back(std::move(spec));
       keys.emplace_back(test, seed);
@@ -773,14 +800,17 @@ void add_lab_command(CLI::App& app, Action& action) {
       ->check(jobs_validator(1));
   cmd->add_option("--impl", options->impl, "Raft implementation, passed as RAFTSIM_IMPL")
       ->capture_default_str();
+  cmd->add_option("--kv", options->kv, "KV service of the 4A/4B tests, passed as RAFTSIM_KV")
+      ->capture_default_str();
   cmd->add_option("--mutant", options->mutant, "Mutant, passed as RAFTSIM_MUTANT");
   cmd->add_option("--timeout-s", options->timeout_s,
                   "Wall-time limit of one (test, seed) in seconds; then it is killed and failed")
       ->check(CLI::Range(1, 86400))
       ->capture_default_str();
   cmd->add_option("--lab-dir", options->lab_dir,
-                  "Directory of the lab programs (default: $RAFTSIM_LAB_DIR, else the build "
-                  "tree's tests/lab)");
+                  "Directory of the lab programs (default: $RAFTSIM_LAB_DIR, else beside this "
+                  "raftsim, else ../libexec/raftsim/labs from it, else the build tree's "
+                  "tests/lab)");
   cmd->add_flag("--json", options->json, "Print one JSON object instead of the table");
   cmd->add_flag("--quiet", options->quiet, "No progress, and no rows for tests that all passed");
   cmd->callback([&action, options] { action = [options] { return run_lab(*options); }; });

@@ -28,9 +28,12 @@ struct RunArgs {
   std::string scenario;
   uint64_t seed = 1;
   std::string impl = "reference";
+  std::string kv = "reference";
   std::string mutant;
-  // replay only: run the report's scenario and seed with another implementation or mutant.
+  // replay only: run the report's scenario and seed with another implementation, KV service or
+  // mutant.
   std::optional<std::string> impl_override;
+  std::optional<std::string> kv_override;
   std::optional<std::string> mutant_override;
   bool json = false;
   std::string report_path;
@@ -45,6 +48,7 @@ struct RunArgs {
 scenarios::RunOptions run_options(const RunArgs& args, const scenarios::Scenario& scenario) {
   scenarios::RunOptions options;
   options.impl = args.impl;
+  options.kv = args.kv;
   options.mutant = args.mutant;
   options.record_trace = !args.trace_path.empty() || !args.perfetto_path.empty();
   options.guard = guard_options(args.guard);
@@ -116,9 +120,10 @@ int replay(const RunArgs& args) {
   const scenarios::Report& report = std::get<scenarios::Report>(read);
   RunArgs run_args = args;
   run_args.impl = args.impl_override.value_or(report.impl);
+  run_args.kv = args.kv_override.value_or(report.kv);
   run_args.mutant = args.mutant_override.value_or(report.mutant);
   // With other code the run is a comparison, not a reproduction: its fingerprint may differ.
-  const bool same_code = run_args.impl == report.impl &&
+  const bool same_code = run_args.impl == report.impl && run_args.kv == report.kv &&
                          raft::find_mutant(run_args.mutant) == raft::find_mutant(report.mutant);
   const scenarios::RunOptions options = run_options(run_args, report.scenario);
   scenarios::RunResult result;
@@ -132,8 +137,9 @@ int replay(const RunArgs& args) {
   const bool same_property =
       !result.failure ? report.property.empty() : result.failure->property == report.property;
   const bool same_fingerprint = result.fingerprint == report.fingerprint;
-  const std::string report_code =
-      report.impl + (report.mutant.empty() ? "" : " mutant " + report.mutant);
+  const std::string report_code = report.impl +
+                                  (report.kv == "reference" ? "" : " kv " + report.kv) +
+                                  (report.mutant.empty() ? "" : " mutant " + report.mutant);
   if (args.json) {
     nlohmann::ordered_json j = result_json(report.scenario.name, report.seed, options, result);
     j["report"] = args.scenario;
@@ -189,6 +195,7 @@ void add_run_command(CLI::App& app, Action& action) {
       ->check(unsigned_integer())
       ->capture_default_str();
   cmd->add_option("--impl", args->impl, "Raft implementation")->capture_default_str();
+  cmd->add_option("--kv", args->kv, "KV service on every node")->capture_default_str();
   cmd->add_option("--mutant", args->mutant, "A named mutant of the implementation");
   cmd->add_option("--report", args->report_path, "Write a failure report (any status) here");
   add_common(cmd, *args);
@@ -210,6 +217,8 @@ void add_replay_command(CLI::App& app, Action& action) {
   cmd->add_option("--impl", args->impl_override,
                   "Run with this implementation instead of the report's (a comparison: the "
                   "fingerprint is not checked)");
+  cmd->add_option("--kv", args->kv_override,
+                  "Run with this KV service instead of the report's (a comparison, as --impl)");
   cmd->add_option("--mutant", args->mutant_override,
                   "Run with this mutant instead of the report's; 'none' for the clean code");
   add_common(cmd, *args);

@@ -62,6 +62,7 @@ nlohmann::ordered_json result_json(const std::string& scenario, uint64_t seed,
   j["scenario"] = scenario;
   j["seed"] = seed;
   j["impl"] = options.impl;
+  j["kv"] = options.kv;
   j["mutant"] = options.mutant.empty() ? nlohmann::ordered_json(nullptr)
                                        : nlohmann::ordered_json(options.mutant);
   j["status"] = scenarios::to_string(result.status);
@@ -92,10 +93,11 @@ nlohmann::ordered_json result_json(const std::string& scenario, uint64_t seed,
 std::string result_text(const std::string& scenario, uint64_t seed,
                         const scenarios::RunOptions& options, const scenarios::RunResult& result) {
   std::string text = fmt::format(
-      "{} seed {} impl {}{}: {}\n  {} simulated in {:.0f} ms wall, {} events, {} messages, {} "
+      "{} seed {} impl {}{}{}: {}\n  {} simulated in {:.0f} ms wall, {} events, {} messages, {} "
       "fault events, {} operations ({} completed), linearizability {}\n  no leader backed by a "
       "majority in {} of {} monitor polls\n  fingerprint {}\n",
-      scenario, seed, options.impl, options.mutant.empty() ? "" : " mutant " + options.mutant,
+      scenario, seed, options.impl, options.kv == "reference" ? "" : " kv " + options.kv,
+      options.mutant.empty() ? "" : " mutant " + options.mutant,
       scenarios::to_string(result.status), sim::to_string(result.stats.simulated), result.wall_ms,
       result.stats.events, result.stats.messages_sent, result.timeline.size(), result.operations,
       result.operations_ok, result.linearizability, result.leaderless_polls, result.monitor_polls,

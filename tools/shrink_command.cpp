@@ -90,6 +90,7 @@ int shrink(const ShrinkArgs& args) {
   const std::string out = args.out_path.empty() ? args.report_path + ".shrunk.json" : args.out_path;
   scenarios::RunOptions run_options;
   run_options.impl = report.impl;
+  run_options.kv = report.kv;
   run_options.mutant = report.mutant;
   const scenarios::Report written = scenarios::make_report(
       shrunk.scenario, report.seed, run_options, shrunk.result, version_string());

@@ -22,6 +22,15 @@ std::shared_ptr<Server> Server::start(std::shared_ptr<raft::Peer> peer,
   return server;
 }
 
+std::shared_ptr<Service> make_server(ServiceContext context) {
+  RAFTSIM_ASSERT(context.persister != nullptr);
+  ServerOptions options;
+  options.max_raft_state = context.max_raft_state;
+  options.mutant = context.mutant;
+  return Server::start(std::move(context.raft), std::move(context.apply), *context.persister,
+                       options);
+}
+
 Server::Server(std::shared_ptr<raft::Peer> peer,
                std::shared_ptr<sim::Channel<raft::ApplyMsg>> apply, sim::Persister& persister,
                ServerOptions options)
@@ -50,12 +59,12 @@ void Server::kill() {
   applied_cv_.notify_all();
 }
 
-raft::Index Server::applied_index() {
+std::optional<raft::Index> Server::applied_index() {
   Lock lock(mu_);
   return last_applied_;
 }
 
-uint64_t Server::state_digest() {
+std::optional<uint64_t> Server::state_digest() {
   Lock lock(mu_);
   uint64_t digest = 0xcbf29ce484222325ULL;  // FNV-1a over the state's snapshot encoding
   for (uint8_t byte : state_.encode(last_applied_)) {

@@ -1,5 +1,6 @@
 // kv::Server: the replicated key/value service on top of any raft::Peer (the course's KVServer,
-// the seed's sixth component, "external RPC serving").
+// the seed's sixth component, "external RPC serving"), registered as the KV service "reference"
+// (raft/kv/registry.h).
 //
 // Contract.
 // - Every operation, reads included, goes through the Raft log: a handler calls start() and
@@ -26,6 +27,7 @@
 #include <optional>
 
 #include "raft/kv/messages.h"
+#include "raft/kv/service.h"
 #include "raft/kv/state_machine.h"
 #include "raft/peer.h"
 #include "sim/cond_var.h"
@@ -56,7 +58,7 @@ struct ServerOptions {
   raft::Mutant mutant = raft::Mutant::none;
 };
 
-class Server {
+class Server final : public Service {
  public:
   // In the node's boot fiber: restores the state from `persister`'s snapshot, registers the
   // KV handlers on the node and spawns the applier. The server lives until the node crashes.
@@ -68,13 +70,13 @@ class Server {
          sim::Persister& persister, ServerOptions options);
 
   // Stops answering: every waiting and later handler gets wrong_leader.
-  void kill();
+  void kill() override;
 
   // The index through which this service has applied commands (for the tester's oracles).
-  raft::Index applied_index();
+  std::optional<raft::Index> applied_index() override;
   // A digest of the state machine (table and duplicate table) at applied_index(): replicas
   // that applied the same prefix of the log have equal digests.
-  uint64_t state_digest();
+  std::optional<uint64_t> state_digest() override;
 
  private:
   using Lock = std::unique_lock<sim::Mutex>;
@@ -119,5 +121,8 @@ class Server {
   uint64_t next_waiter_id_ = 1;
   std::map<uint64_t, std::shared_ptr<Waiter>> waiters_;  // by registration order
 };
+
+// The factory of the "reference" KV service: a Server with ServerOptions from `context`.
+std::shared_ptr<Service> make_server(ServiceContext context);
 
 }  // namespace kv

@@ -2,8 +2,9 @@
 //
 // It compiles and runs, and does nothing: it never elects a leader, so the lab tests fail on it
 // with the tester's clear messages ("expected one leader, got none"). Copy skeleton.h and
-// skeleton.cpp, rename the namespace and the factory, add a line to raft/registry.cpp, and fill
-// in each TODO (docs/write-your-own-raft.md walks through it).
+// skeleton.cpp into your project, rename the namespace and the factory, register it with one line
+// (RAFTSIM_REGISTER_IMPLEMENTATION, raft/registry.h), and fill in each TODO
+// (docs/write-your-own-raft.md walks through it).
 #pragma once
 
 #include <memory>

@@ -71,8 +71,11 @@ void run_lab_test(const LabTest& test, const std::function<void(TesterOptions&)>
     FAIL(fmt::format("RAFTSIM_MUTANT={} is not a known mutant (known: {})", mutant_text,
                      raft::mutant_names()));
   }
-  const std::string mutant_env =
+  std::string mutant_env =
       mutant_text.empty() ? "" : fmt::format("RAFTSIM_MUTANT={} ", mutant_text);
+  // The KV labs' service (kv_tester.cpp) is chosen by RAFTSIM_KV: the reproduce line keeps it.
+  const char* kv = std::getenv("RAFTSIM_KV");
+  if (kv != nullptr && *kv != '\0') mutant_env = fmt::format("RAFTSIM_KV={} ", kv) + mutant_env;
   for (uint64_t seed : seeds()) {
     const auto wall_start = std::chrono::steady_clock::now();  // a measurement, not an input
     TesterOptions options;

@@ -2,13 +2,16 @@
 
 #include <fmt/core.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
 #include "checkers/linearizability/check.h"
 #include "checkers/linearizability/history_html.h"
 #include "checkers/linearizability/history_json.h"
+#include "raft/kv/registry.h"
 #include "raft/kv/state_machine.h"
 #include "sim/assert.h"
 #include "tests/lab/harness.h"
@@ -176,25 +179,70 @@ sim::DiskOptions kv_lab_disk() {
   return disk;
 }
 
+std::string kv_service_name() {
+  const char* name = std::getenv("RAFTSIM_KV");
+  return name != nullptr && *name != '\0' ? name : "reference";
+}
+
 void run_kv_lab_test(const KvLabTest& test, const std::function<void(KvTester&)>& body,
                      const std::function<void(kv::ServerOptions&)>& adjust) {
+  const std::string name = kv_service_name();
+  const kv::KvImplementation* service = kv::find_kv_implementation(name);
+  if (service == nullptr) {
+    FAIL(fmt::format("RAFTSIM_KV={} is not a known KV service (known: {})", name,
+                     kv::kv_implementation_names()));
+  }
   kv::ServerOptions server_options;
   server_options.max_raft_state = test.max_raft_state;
   if (adjust) adjust(server_options);
-  const auto configure = [server_options](TesterOptions& options) {
+  const auto configure = [service, server_options, adjust](TesterOptions& options) {
     options.disk = kv_lab_disk();
     kv::ServerOptions effective = server_options;
     effective.mutant = options.mutant;
-    options.service.boot = [effective](int, std::shared_ptr<raft::Peer> peer,
-                                       std::shared_ptr<sim::Channel<raft::ApplyMsg>> apply,
-                                       sim::Persister& persister) {
-      kv::Server::start(std::move(peer), std::move(apply), persister, effective);
+    // This seed's services, by server, for kill() before a crash.
+    auto services = std::make_shared<std::vector<std::weak_ptr<kv::Service>>>(
+        static_cast<size_t>(options.servers));
+    options.service.boot = [service, effective, adjust, services](
+                               int server, std::shared_ptr<raft::Peer> peer,
+                               std::shared_ptr<sim::Channel<raft::ApplyMsg>> apply,
+                               sim::Persister& persister) {
+      std::shared_ptr<kv::Service> made;
+      if (adjust) {
+        // A test of the reference server with options of its own (kv_broken_test.cpp).
+        made = kv::Server::start(std::move(peer), std::move(apply), persister, effective);
+      } else {
+        kv::ServiceContext context;
+        context.raft = std::move(peer);
+        context.apply = std::move(apply);
+        context.persister = &persister;
+        context.me = server;
+        context.max_raft_state = effective.max_raft_state;
+        context.mutant = effective.mutant;
+        made = service->make(std::move(context));
+      }
+      RAFTSIM_ASSERT(made != nullptr);
+      (*services)[static_cast<size_t>(server)] = made;
     };
-    options.service.snapshot_index = [](const raft::Bytes& snapshot) {
-      std::optional<raft::Index> index = kv::snapshot_index(snapshot);
-      RAFTSIM_ASSERT(index.has_value());  // only the KV server writes snapshots here
-      return *index;
+    options.service.kill = [services](int server) {
+      if (std::shared_ptr<kv::Service> made = (*services)[static_cast<size_t>(server)].lock()) {
+        made->kill();
+      }
     };
+    const kv::SnapshotIndexDecoder decoder =
+        adjust ? kv::SnapshotIndexDecoder(&kv::snapshot_index) : service->snapshot_index;
+    options.service.snapshot_index = [decoder](const raft::Bytes& snapshot) {
+      return decoder ? decoder(snapshot) : std::nullopt;
+    };
+    options.service.snapshot_error =
+        decoder ? fmt::format(
+                      "the KV service '{}' cannot decode it (its snapshot_index decoder "
+                      "returned nullopt)",
+                      service->name)
+                : fmt::format(
+                      "the KV service '{}' registers no snapshot_index decoder "
+                      "(raft/kv/registry.h), so the safety checker cannot tell where its "
+                      "applies resume",
+                      service->name);
   };
   run_lab_test({test.name, test.servers, test.reliable, false}, configure,
                [&test, &body](Tester& t) {

@@ -1,14 +1,15 @@
 // The KV lab tester: the course's kvraft config.go on top of the Raft lab tester (tester.h).
 //
-// Contract. run_kv_lab_test runs a test body over the lab seeds (harness.h) with a kv::Server on
-// every Raft peer. The body gets a KvTester, whose methods are kvraft config.go's: clerks with
-// their own ends (connected to a chosen set of servers), partitions, shutdown and restart of
-// servers, log and snapshot sizes. Every clerk operation of the run is recorded in one
-// raftsim-history/1 history; end() checks the whole history so far with the linearizability
-// checker before the course's summary line (operations still in flight count as unknown). An
-// illegal history fails the test, after writing the HTML picture and printing its path; a check
-// that runs out of budget fails it too (unlike the course, which assumes ok). The online safety
-// checker runs throughout, as in every lab test.
+// Contract. run_kv_lab_test runs a test body over the lab seeds (harness.h) with the KV service
+// named by RAFTSIM_KV (default "reference", raft/kv/registry.h) on every Raft peer; an unknown
+// name fails the test with the list of known ones. The body gets a KvTester, whose methods are
+// kvraft config.go's: clerks with their own ends (connected to a chosen set of servers),
+// partitions, shutdown and restart of servers, log and snapshot sizes. Every clerk operation of the
+// run is recorded in one raftsim-history/1 history; end() checks the whole history so far with the
+// linearizability checker before the course's summary line (operations still in flight count as
+// unknown). An illegal history fails the test, after writing the HTML picture and printing its
+// path; a check that runs out of budget fails it too (unlike the course, which assumes ok). The
+// online safety checker runs throughout, as in every lab test.
 #pragma once
 
 #include <cstdint>
@@ -110,8 +111,8 @@ class KvTester {
 // about 1.5-4x of the course's published figures, and TestSpeed4A takes about 12 ms per op.
 sim::DiskOptions kv_lab_disk();
 
-// Runs `body` over the lab seeds with a kv::Server (options from `test`, then `adjust`) on every
-// peer.
+// Runs `body` over the lab seeds with the RAFTSIM_KV service on every peer; with `adjust`, with
+// the reference kv::Server instead (options from `test`, then `adjust`).
 void run_kv_lab_test(const KvLabTest& test, const std::function<void(KvTester&)>& body,
                      const std::function<void(kv::ServerOptions&)>& adjust = {});
 

@@ -159,6 +159,7 @@ void Tester::boot_service(int server, std::shared_ptr<raft::Peer> peer,
 
 void Tester::crash(int server) {
   disconnect(server);
+  if (options_.service.kill && world_->is_up(server)) options_.service.kill(server);
   std::shared_ptr<raft::Peer>& peer = peers_[static_cast<size_t>(server)];
   if (peer != nullptr) {
     peer->kill();
@@ -174,7 +175,12 @@ void Tester::restart(int server) {
   // The service restores its state from the saved snapshot before Raft starts (start1).
   const raft::Bytes snapshot = world_->persister(server).read_snapshot();
   if (!snapshot.empty() && options_.service.snapshot_index) {
-    last_applied_[i] = options_.service.snapshot_index(snapshot);
+    const std::optional<raft::Index> restored = options_.service.snapshot_index(snapshot);
+    if (!restored.has_value()) {
+      fatal(fmt::format("server {} restarts from a snapshot: {}", server,
+                        options_.service.snapshot_error));
+    }
+    last_applied_[i] = *restored;
   } else if (!snapshot.empty()) {
     const std::string error = ingest_snapshot(server, snapshot, -1);
     if (!error.empty()) fatal(error);

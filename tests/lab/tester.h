@@ -37,14 +37,17 @@ inline constexpr int kSnapshotInterval = 10;                                  //
 inline constexpr size_t kLogSizeMax = 2000;                                   // MAXLOGSIZE
 
 // A service above Raft (the KV server of lab 4): when set, each boot hands it the peer and the
-// apply channel instead of the tester's apply reader, and restart asks it which index the saved
-// snapshot restores (for the safety checker) instead of decoding the tester's own snapshot.
+// apply channel instead of the tester's apply reader, crash kills it before Raft, and restart
+// asks it which index the saved snapshot restores (for the safety checker) instead of decoding
+// the tester's own snapshot; nullopt there fails the test with `snapshot_error`.
 struct ServiceHooks {
   std::function<void(int server, std::shared_ptr<raft::Peer> peer,
                      std::shared_ptr<sim::Channel<raft::ApplyMsg>> apply,
                      sim::Persister& persister)>
       boot;
-  std::function<raft::Index(const raft::Bytes& snapshot)> snapshot_index;
+  std::function<void(int server)> kill;  // may be empty
+  std::function<std::optional<raft::Index>(const raft::Bytes& snapshot)> snapshot_index;
+  std::string snapshot_error;
 };
 
 struct TesterOptions {

@@ -113,10 +113,10 @@ std::string summary_text(const CampaignInfo& info, const CampaignResult& result)
   const Totals totals = totals_of(result);
   const uint64_t ran = result.outcomes.size();
   std::string text = fmt::format(
-      "fuzz {}: seeds {}..{} shard {}/{} ({} seeds), impl {}{}, {} job{}\n", info.scenario,
+      "fuzz {}: seeds {}..{} shard {}/{} ({} seeds), impl {}{}{}, {} job{}\n", info.scenario,
       info.seed_start, info.seed_start + info.seeds - 1, info.shard.index, info.shard.count,
-      result.seeds_planned, info.impl, info.mutant.empty() ? "" : " mutant " + info.mutant,
-      info.jobs, info.jobs == 1 ? "" : "s");
+      result.seeds_planned, info.impl, info.kv == "reference" ? "" : " kv " + info.kv,
+      info.mutant.empty() ? "" : " mutant " + info.mutant, info.jobs, info.jobs == 1 ? "" : "s");
   std::string kinds;
   for (const auto& [kind, count] : totals.by_kind) {
     kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", kind, count);
@@ -168,6 +168,7 @@ nlohmann::ordered_json summary_json(const CampaignInfo& info, const CampaignResu
   nlohmann::ordered_json j;
   j["scenario"] = info.scenario;
   j["impl"] = info.impl;
+  j["kv"] = info.kv;
   j["mutant"] =
       info.mutant.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(info.mutant);
   j["seed_start"] = info.seed_start;

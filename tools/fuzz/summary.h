@@ -36,6 +36,7 @@ struct CampaignInfo {
   double time_budget_s = 0;
   uint64_t failures_max = 0;
   std::string out_dir;
+  std::string kv = "reference";
 };
 
 int campaign_exit_code(const CampaignResult& result);
