@@ -56,5 +56,6 @@ void add_mutants_command(CLI::App& app, Action& action);
 void add_fuzz_command(CLI::App& app, Action& action);
 void add_scenarios_command(CLI::App& app, Action& action);
 void add_bench_command(CLI::App& app, Action& action);
+void add_new_command(CLI::App& app, Action& action);
 
 }  // namespace raftsim::cli

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   add_scenarios_command(app, action);
   add_bench_command(app, action);
   add_demo_command(app, action);
+  add_new_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -21,8 +21,11 @@ class SkeletonRaft final : public Peer {
   void boot() {
     // TODO(3C): restore current term, vote and log from ctx_.persister->read_raft_state().
     // TODO(3D): restore the snapshot's index and term; the service reads the snapshot itself.
-    // TODO(3A): register handlers for your RPCs with sim::rpc::handle_raw (see raft/reference/
-    //           handlers.cpp), e.g. "Raft.RequestVote" and "Raft.AppendEntries".
+    // TODO(3A): register a handler for each of your RPCs on this node, e.g.
+    //           sim::rpc::handle<RequestVoteArgs, RequestVoteReply>("Raft.RequestVote", ...)
+    //           (sim/rpc.h; an args or reply struct lists its fields with RAFTSIM_WIRE_FIELDS,
+    //           sim/wire.h), and call peer i with
+    //           ctx_.peers[i]->call<RequestVoteReply>("Raft.RequestVote", args).
     // TODO(3A): start an election-timer fiber with sim::go: after a randomized timeout with no
     //           word from a leader, become a candidate and ask every peer for its vote (§5.2).
     // TODO(3B): start a fiber that sends committed entries, in order, on ctx_.apply.

@@ -1,4 +1,4 @@
-// The scenario library's JSON files, embedded at build time by embed_library.cmake.
+// The scenario library's JSON files, embedded at build time by cmake/embed_files.cmake.
 #pragma once
 
 #include <span>
