@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  g++ clang cmake ninja-build git
+  g++ clang cmake ninja-build make git
   # clang's sanitizer runtimes, for the asan preset (only recommended by clang, so not installed
   # with --no-install-recommends)
   libclang-rt-14-dev
