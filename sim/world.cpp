@@ -9,6 +9,7 @@
 #include "sim/assert.h"
 #include "sim/mutex.h"
 #include "sim/rpc.h"
+#include "sim/stall_watch.h"
 #include "sim/stopwatch.h"
 
 namespace sim {
@@ -318,11 +319,13 @@ void World::resume(detail::Fiber& f) {
   if (!f.started) start_context(f);
   f.state = detail::FiberState::running;
   current_ = &f;
+  running_.store(&f, std::memory_order_relaxed);
   RunningFiberInfo& info = running_fiber_info();
   info = {f.name.c_str(), node(f.node).name.c_str(), f.guard_low, f.guard_high};
   ++stats_.fiber_switches;
   f.context = std::move(f.context).resume();
   info = {};
+  running_.store(nullptr, std::memory_order_relaxed);
   current_ = nullptr;
   if (f.state == detail::FiberState::done) finish_fiber(f);
 }
@@ -454,6 +457,10 @@ bool World::run_loop(Instant limit, const std::function<bool()>* condition) {
   RunningScope scope(this);
   const Stopwatch wall;
   const bool guarded = options_.guard.wall_ms_max > 0 || options_.guard.resident_bytes_max > 0;
+  std::optional<detail::StallWatch> stall_watch;
+  if (options_.guard.wall_ms_max > 0) {
+    stall_watch.emplace(progress_, options_.guard.wall_ms_max, [this] { return stall_report(); });
+  }
   bool reached = false;
   while (!failure_) {
     if (condition != nullptr && !(*condition)()) {
@@ -484,6 +491,7 @@ bool World::run_loop(Instant limit, const std::function<bool()>* condition) {
     queue_.pop_back();
     now_ = event.at;
     dispatch(event);
+    progress_.store(stats_.events, std::memory_order_relaxed);
     if (stats_.events >= options_.steps_max && !failure_) {
       fail("budget",
            "the run exceeded its step budget of " + std::to_string(options_.steps_max) + " events");
@@ -516,6 +524,17 @@ void World::check_guard(double wall_s) {
                                  guard.resident_bytes_max >> 20, resident >> 20, to_string(now_),
                                  stats_.events));
   }
+}
+
+std::string World::stall_report() const {
+  // The world's thread is inside the stuck fiber: the fiber and its node do not change.
+  const detail::Fiber* f = running_.load(std::memory_order_relaxed);
+  std::string text = fmt::format(
+      "seed {}: {} never returns to the simulator (an endless loop that never waits?); the "
+      "process stops, since a stuck fiber cannot be stopped from outside",
+      options_.seed, f != nullptr ? describe(*f) : std::string("the run"));
+  if (options_.guard.stall_note) text += "\n  " + options_.guard.stall_note(options_.seed);
+  return text;
 }
 
 void World::dispatch(Event& event) {

@@ -18,6 +18,7 @@
 // (lock_across_block). A report ends the run with a Failure of kind "deadlock" or "lock".
 #pragma once
 
+#include <atomic>
 #include <exception>
 #include <functional>
 #include <map>
@@ -58,9 +59,14 @@ struct DetectorOptions {
 // would without the guard. The resident size is the whole process's (/proc/self/statm, read at
 // most every kGuardEvents * 16 events): with several worlds on several threads the caller sets a
 // limit for all of them together, and the world that finds it passed is the one that stops.
+//
+// A fiber that never returns to the simulator stops the whole process instead (exit
+// kStallExitCode, sim/stall_watch.h) once no event has been dispatched for wall_ms_max plus a
+// grace; `stall_note(seed)` adds what the user needs to run it again (e.g. the command).
 struct GuardOptions {
   int64_t wall_ms_max = 0;          // wall time spent in run_* calls, ms; 0 (default) = none
   uint64_t resident_bytes_max = 0;  // the process's resident set, bytes; 0 (default) = none
+  std::function<std::string(uint64_t seed)> stall_note;  // may be empty
 };
 
 struct WorldOptions {
@@ -194,6 +200,8 @@ class World {
   bool run_loop(Instant limit, const std::function<bool()>* condition);
   // The resource guard (GuardOptions); `wall_s` is the wall time spent in this run_* call so far.
   void check_guard(double wall_s);
+  // What the stall watch prints about this run (called on the watch's thread).
+  std::string stall_report() const;
   void dispatch(Event& event);
   void start_context(detail::Fiber& fiber);
   void resume(detail::Fiber& fiber);
@@ -225,6 +233,9 @@ class World {
   Trace trace_;
   FaultHooks hooks_;
   detail::Fiber* current_ = nullptr;
+  // For the stall watch's thread: the event count and the running fiber, mirrored.
+  std::atomic<uint64_t> progress_{0};
+  std::atomic<const detail::Fiber*> running_{nullptr};
   std::optional<Failure> failure_;
   std::exception_ptr fiber_error_;
   Stats stats_;

@@ -91,6 +91,7 @@ int fuzz_main(const FuzzArgs& args) {
   options.run.mutant = args.mutant;
   options.jobs = jobs_to_use(args.jobs);
   options.run.guard = guard_options(args.guard, options.jobs);
+  options.run.guard.stall_note = rerun_note(args.scenario, args.impl, args.kv, args.mutant);
   options.time_budget_s = args.time_budget_s;
   options.failures_max = args.failures_max;
   options.out_dir = args.out_dir;

@@ -58,6 +58,7 @@
 #include "raft/kv/registry.h"
 #include "raft/registry.h"
 #include "tools/command.h"
+#include "tools/run_support.h"
 
 extern char** environ;
 
@@ -326,16 +327,6 @@ std::string shown_path(const fs::path& absolute) {
     }
   }
   return absolute.string();
-}
-
-std::string shell_quote(const std::string& word) {
-  const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("_./:@%+,-", c) != nullptr;
-  });
-  if (plain) return word;
-  std::string quoted = "'";
-  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
 }
 
 // The lab directory and where it came from, for error messages.

@@ -86,7 +86,8 @@ bool write_outputs(const RunArgs& args, const scenarios::Scenario& scenario, uin
 // Runs, prints, and writes the requested files. Returns the exit code.
 int run_and_print(const scenarios::Scenario& scenario, const std::string& name, uint64_t seed,
                   const RunArgs& args) {
-  const scenarios::RunOptions options = run_options(args, scenario);
+  scenarios::RunOptions options = run_options(args, scenario);
+  options.guard.stall_note = rerun_note(args.scenario, args.impl, args.kv, args.mutant);
   scenarios::RunResult result;
   try {
     result = scenarios::run(scenario, seed, options);
@@ -125,7 +126,10 @@ int replay(const RunArgs& args) {
   // With other code the run is a comparison, not a reproduction: its fingerprint may differ.
   const bool same_code = run_args.impl == report.impl && run_args.kv == report.kv &&
                          raft::find_mutant(run_args.mutant) == raft::find_mutant(report.mutant);
-  const scenarios::RunOptions options = run_options(run_args, report.scenario);
+  scenarios::RunOptions options = run_options(run_args, report.scenario);
+  options.guard.stall_note = [command = "raftsim replay " + shell_quote(args.scenario)](uint64_t) {
+    return "run it again with: " + command;
+  };
   scenarios::RunResult result;
   try {
     result = scenarios::run(report.scenario, report.seed, options);

@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -251,6 +253,26 @@ sim::GuardOptions guard_options(const GuardArgs& args, unsigned concurrent) {
   guard.wall_ms_max = static_cast<int64_t>(args.seed_timeout_s * 1000.0);
   guard.resident_bytes_max = args.seed_memory_mb * (uint64_t{1} << 20) * std::max(1u, concurrent);
   return guard;
+}
+
+std::string shell_quote(const std::string& word) {
+  const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("_./:@%+,-", c) != nullptr;
+  });
+  if (plain) return word;
+  std::string quoted = "'";
+  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+std::function<std::string(uint64_t seed)> rerun_note(const std::string& scenario,
+                                                     const std::string& impl, const std::string& kv,
+                                                     const std::string& mutant) {
+  std::string options = fmt::format(" --impl {} --kv {}", shell_quote(impl), shell_quote(kv));
+  if (!mutant.empty()) options += " --mutant " + shell_quote(mutant);
+  return [command = "raftsim run " + shell_quote(scenario), options](uint64_t seed) {
+    return fmt::format("run it again with: {} --seed {}{}", command, seed, options);
+  };
 }
 
 }  // namespace raftsim::cli

@@ -44,6 +44,13 @@ void add_guard_options(CLI::App* cmd, GuardArgs& args);
 // With `concurrent` runs in one process (fuzz --jobs) the memory limit is theirs together:
 // seed_memory_mb * concurrent, compared with the whole process's resident size.
 sim::GuardOptions guard_options(const GuardArgs& args, unsigned concurrent = 1);
+// `word` as one word for a POSIX shell: unchanged when it is plain, else single-quoted.
+std::string shell_quote(const std::string& word);
+// For sim::GuardOptions::stall_note: the command that runs `scenario` (the swarm, a library name
+// or a scenario file) for the stalled seed with the same code.
+std::function<std::string(uint64_t seed)> rerun_note(const std::string& scenario,
+                                                     const std::string& impl, const std::string& kv,
+                                                     const std::string& mutant);
 
 // Writes `text` to `path`; prints an error and returns false when it cannot.
 bool write_file(const std::string& path, const std::string& text);

@@ -69,6 +69,9 @@ int shrink(const ShrinkArgs& args) {
   options.time_budget_s = args.time_budget_s;
   options.runs_max = args.runs_max;
   options.guard = guard_options(args.guard);
+  options.guard.stall_note = [report_path = shell_quote(args.report_path)](uint64_t) {
+    return "while shrinking " + report_path + " (one of its variants)";
+  };
   if (!args.json) {
     options.progress = [](const std::string& line) {
       fmt::print("{}\n", line);
