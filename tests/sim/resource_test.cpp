@@ -1,0 +1,109 @@
+// Resource exhaustion in the runtime ends a run as a Failure of kind "resource" that says what ran
+// out and on which node: the fiber cap, a stack the system will not map, std::bad_alloc inside the
+// simulation. Never a failed assertion, never an exception escaping run_*.
+#include <catch2/catch.hpp>
+#include <new>
+#include <string>
+
+#include "sim/runtime.h"
+#include "sim/world.h"
+
+using namespace sim;
+
+namespace {
+
+// A node that spawns a sleeping fiber every 10 us and never waits for them: the flood.
+void flood() {
+  for (;;) {
+    go("rpc", [] { sleep_for(10_s); });
+    sleep_for(Duration::microseconds(10));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("resource: spawning past fibers_max ends the run as resource naming the node",
+          "[sim][resource]") {
+  WorldOptions options;
+  options.fibers_max = 100;
+  World w(options);
+  const NodeId quiet = w.add_node("quiet", nullptr);
+  const NodeId noisy = w.add_node("noisy", nullptr);
+  w.start(quiet);
+  w.start(noisy);
+  w.spawn(quiet, "idle", [] { sleep_for(60_s); });
+  w.spawn(noisy, "heartbeats", flood);
+  CHECK_FALSE(w.run_for(10_s));
+  REQUIRE(w.failure().has_value());
+  CHECK(w.failure()->kind == "resource");
+  CHECK_THAT(w.failure()->message,
+             Catch::StartsWith("fiber cap reached: node 'noisy' spawned fiber 'rpc' with 100 "
+                               "fibers alive, the cap (fibers_max); node 'noisy' holds 99 of "
+                               "them") &&
+                 Catch::Contains("--fibers-max") && Catch::Contains("RAFTSIM_FIBERS_MAX"));
+  CHECK(w.failure()->nodes == std::vector<NodeId>{noisy});
+  // The cap stopped it at once: 100 alive, and the run ended well before its 10 s.
+  CHECK(w.now() < Instant() + 10_ms);
+}
+
+TEST_CASE("resource: the fiber cap is reached at the same event on every run", "[sim][resource]") {
+  const auto run = [] {
+    WorldOptions options;
+    options.seed = 7;
+    options.fibers_max = 250;
+    World w(options);
+    const NodeId node = w.add_node("s0", nullptr);
+    w.start(node);
+    w.spawn(node, "heartbeats", flood);
+    w.run_for(1_s);
+    return std::make_pair(w.fingerprint(), w.now());
+  };
+  CHECK(run() == run());
+}
+
+TEST_CASE("resource: std::bad_alloc in a fiber ends the run as resource, not rethrown",
+          "[sim][resource]") {
+  World w;
+  const NodeId node = w.add_node("s1", nullptr);
+  w.start(node);
+  w.spawn(node, "greedy", [] {
+    sleep_for(5_ms);
+    throw std::bad_alloc();
+  });
+  bool finished = true;
+  CHECK_NOTHROW(finished = w.run_for(1_s));
+  CHECK_FALSE(finished);
+  REQUIRE(w.failure().has_value());
+  CHECK(w.failure()->kind == "resource");
+  CHECK_THAT(w.failure()->message, Catch::StartsWith("memory ran out: fiber 'greedy'") &&
+                                       Catch::Contains("on node 's1'") &&
+                                       Catch::Contains("std::bad_alloc"));
+  CHECK(w.failure()->at == Instant() + 5_ms);
+}
+
+TEST_CASE("resource: std::bad_alloc in a scheduled callback ends the run as resource",
+          "[sim][resource]") {
+  World w;
+  w.schedule(Instant() + 3_ms, [] { throw std::bad_alloc(); });
+  CHECK_NOTHROW(w.run_for(1_s));
+  REQUIRE(w.failure().has_value());
+  CHECK(w.failure()->kind == "resource");
+  CHECK_THAT(w.failure()->message, Catch::StartsWith("memory ran out: the runtime got"));
+}
+
+TEST_CASE("resource: a stack the system will not map ends the run as resource", "[sim][resource]") {
+  WorldOptions options;
+  options.stack_size = size_t{1} << 52;  // 4 PiB: more address space than the machine has
+  World w(options);
+  const NodeId node = w.add_node("s2", nullptr);
+  w.start(node);
+  w.spawn(node, "election timer", [] { sleep_for(1_s); });
+  CHECK_FALSE(w.run_for(2_s));
+  REQUIRE(w.failure().has_value());
+  CHECK(w.failure()->kind == "resource");
+  CHECK_THAT(w.failure()->message,
+             Catch::StartsWith("fiber 'election timer' (#1) on node 's2' could not get a stack: "
+                               "mmap of a ") &&
+                 Catch::Contains("failed ("));
+  CHECK(w.failure()->nodes == std::vector<NodeId>{node});
+}
