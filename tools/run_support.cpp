@@ -18,6 +18,7 @@
 #include "scenarios/library.h"
 #include "scenarios/load.h"
 #include "tools/version.h"
+#include "views/reproduce.h"
 
 namespace raftsim::cli {
 
@@ -90,8 +91,19 @@ nlohmann::ordered_json result_json(const std::string& scenario, uint64_t seed,
   return j;
 }
 
+std::string run_command_line(const std::string& scenario, uint64_t seed,
+                             const scenarios::RunOptions& options) {
+  std::string line = fmt::format("raftsim run {} --seed {} --impl {}", views::shell_quote(scenario),
+                                 seed, views::shell_quote(options.impl));
+  if (options.kv != "reference") line += " --kv " + views::shell_quote(options.kv);
+  if (!options.mutant.empty()) line += " --mutant " + views::shell_quote(options.mutant);
+  if (options.fibers_max != 0) line += fmt::format(" --fibers-max {}", options.fibers_max);
+  return line;
+}
+
 std::string result_text(const std::string& scenario, uint64_t seed,
-                        const scenarios::RunOptions& options, const scenarios::RunResult& result) {
+                        const scenarios::RunOptions& options, const scenarios::RunResult& result,
+                        const std::string& reproduce) {
   std::string text = fmt::format(
       "{} seed {} impl {}{}{}: {}\n  {} simulated in {:.0f} ms wall, {} events, {} messages, {} "
       "fault events, {} operations ({} completed), linearizability {}\n  no leader backed by a "
@@ -107,6 +119,7 @@ std::string result_text(const std::string& scenario, uint64_t seed,
                         scenarios::to_string(result.failure->status), result.failure->property,
                         sim::to_string(sim::Instant::from_ns(result.failure->at_ns)),
                         result.failure->message);
+    if (!reproduce.empty()) text += "  reproduce: " + reproduce + "\n";
   }
   return text;
 }
@@ -244,6 +257,12 @@ void add_guard_options(CLI::App* cmd, GuardArgs& args) {
                   "'resource' (exit 7); 0 = none")
       ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 30))
       ->capture_default_str();
+  cmd->add_option("--fibers-max", args.fibers_max,
+                  "Fibers alive at once before a run stops as 'resource' (exit 7): the bound on "
+                  "an implementation that spawns without limit (default 20000; "
+                  "$RAFTSIM_FIBERS_MAX)")
+      ->envname("RAFTSIM_FIBERS_MAX")
+      ->check(CLI::Range(uint64_t{1}, static_cast<uint64_t>(scenarios::kFibersMaxMax)));
 }
 
 sim::GuardOptions guard_options(const GuardArgs& args, unsigned concurrent) {

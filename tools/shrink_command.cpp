@@ -55,7 +55,9 @@ int shrink(const ShrinkArgs& args) {
     fmt::print(stderr, "raftsim: {}\n", error->message);
     return kExitBadInput;
   }
-  const scenarios::Report& report = std::get<scenarios::Report>(read);
+  scenarios::Report report = std::get<scenarios::Report>(read);
+  // The report's fiber cap reproduces its run; --fibers-max (or $RAFTSIM_FIBERS_MAX) overrides it.
+  if (args.guard.fibers_max != 0) report.fibers_max = args.guard.fibers_max;
   if (report.status == scenarios::Status::ok) {
     fmt::print(stderr, "raftsim: {}: the run did not fail: nothing to shrink\n",
                input::escape(args.report_path));
@@ -92,6 +94,7 @@ int shrink(const ShrinkArgs& args) {
   run_options.impl = report.impl;
   run_options.kv = report.kv;
   run_options.mutant = report.mutant;
+  run_options.fibers_max = report.fibers_max;
   const scenarios::Report written = scenarios::make_report(
       shrunk.scenario, report.seed, run_options, shrunk.result, version_string());
   if (!write_file(out, scenarios::report_json(written, out))) return kExitBadInput;
