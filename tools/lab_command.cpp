@@ -829,7 +829,7 @@ void add_lab_command(CLI::App& app, Action& action) {
                   "Fibers alive at once before a run fails as 'resource', passed as "
                   "RAFTSIM_FIBERS_MAX (default 20000; $RAFTSIM_FIBERS_MAX)")
       ->envname("RAFTSIM_FIBERS_MAX")
-      ->check(CLI::Range(uint64_t{1}, uint64_t{10'000'000}));
+      ->check(fibers_max_validator());
   cmd->add_option("--timeout-s", options->timeout_s,
                   "Wall-time limit of one (test, seed) in seconds; then it is killed and failed")
       ->check(CLI::Range(1, 86400))

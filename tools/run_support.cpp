@@ -17,6 +17,7 @@
 #include "input/file.h"
 #include "scenarios/library.h"
 #include "scenarios/load.h"
+#include "tools/command.h"
 #include "tools/version.h"
 #include "views/reproduce.h"
 
@@ -247,6 +248,8 @@ std::string write_new_file(const std::string& path,
   return "";
 }
 
+static_assert(scenarios::kFibersMaxMax == 10'000'000, "fibers_max_validator's bound");
+
 void add_guard_options(CLI::App* cmd, GuardArgs& args) {
   cmd->add_option("--seed-timeout-s", args.seed_timeout_s,
                   "Wall seconds a run may take before it stops as 'resource' (exit 7); 0 = none")
@@ -262,7 +265,7 @@ void add_guard_options(CLI::App* cmd, GuardArgs& args) {
                   "an implementation that spawns without limit (default 20000; "
                   "$RAFTSIM_FIBERS_MAX)")
       ->envname("RAFTSIM_FIBERS_MAX")
-      ->check(CLI::Range(uint64_t{1}, static_cast<uint64_t>(scenarios::kFibersMaxMax)));
+      ->check(fibers_max_validator());
 }
 
 sim::GuardOptions guard_options(const GuardArgs& args, unsigned concurrent) {

@@ -110,12 +110,15 @@ TEST_CASE("cli resource: --fibers-max and RAFTSIM_FIBERS_MAX refuse 0, negatives
       const Outcome o = flood(dir.path(), "", std::string(command) + " --fibers-max " + value);
       INFO(command << " --fibers-max " << value << "\n" << o.output);
       CHECK(o.exit_code == 64);
-      CHECK_THAT(o.output, Catch::Contains("--fibers-max"));
+      CHECK_THAT(o.output, Catch::Contains(std::string("--fibers-max: got '") + value +
+                                           "' (from --fibers-max or $RAFTSIM_FIBERS_MAX), "
+                                           "expected a whole number of fibers from 1 to "
+                                           "10000000"));
     }
     const Outcome o = flood(dir.path(), std::string("RAFTSIM_FIBERS_MAX=") + value, "run calm");
     INFO("RAFTSIM_FIBERS_MAX=" << value << "\n" << o.output);
     CHECK(o.exit_code == 64);
-    CHECK_THAT(o.output, Catch::Contains("--fibers-max"));
+    CHECK_THAT(o.output, Catch::Contains("$RAFTSIM_FIBERS_MAX"));
   }
 }
 
