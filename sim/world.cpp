@@ -598,15 +598,16 @@ void World::report_fiber_cap(NodeId spawner, const std::string& name) {
   }
   const size_t busiest =
       static_cast<size_t>(std::max_element(per_node.begin(), per_node.end()) - per_node.begin());
-  fail(Failure{"resource",
-               fmt::format("fiber cap reached: node '{}' spawned fiber '{}' with {} fibers alive, "
-                           "the cap (fibers_max); node '{}' holds {} of them. Bound the fibers "
-                           "the implementation spawns (one per RPC without a limit floods), or "
-                           "raise the cap with --fibers-max or RAFTSIM_FIBERS_MAX",
-                           node(spawner).name, name, options_.fibers_max, nodes_[busiest]->name,
-                           per_node[busiest]),
-               now_,
-               {spawner}});
+  fail(Failure{
+      "resource",
+      fmt::format("fiber cap reached: node '{}' spawned fiber '{}' with {} fibers alive, "
+                  "the cap (fibers_max); node '{}' holds {} of them. Bound the fibers "
+                  "the implementation spawns (a fiber per RPC that nothing waits for piles up), or "
+                  "raise the cap with --fibers-max or RAFTSIM_FIBERS_MAX",
+                  node(spawner).name, name, options_.fibers_max, nodes_[busiest]->name,
+                  per_node[busiest]),
+      now_,
+      {spawner}});
 }
 
 void World::report_idle_deadlock() {
