@@ -2,6 +2,7 @@
 // out and on which node: the fiber cap, a stack the system will not map, std::bad_alloc inside the
 // simulation. Never a failed assertion, never an exception escaping run_*.
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <new>
 #include <string>
 
@@ -106,4 +107,28 @@ TEST_CASE("resource: a stack the system will not map ends the run as resource", 
                                "mmap of a ") &&
                  Catch::Contains("failed ("));
   CHECK(w.failure()->nodes == std::vector<NodeId>{node});
+}
+
+// The original failure: with no effective cap, a flood of fibers runs the process out of memory
+// mappings (two per pooled stack; Linux allows vm.max_map_count, 65,530 by default) and mprotect
+// fails. That now ends the run as "resource" too. Where the limit is raised far above the default
+// the flood would take gigabytes first, so the test only runs under a default-like limit.
+TEST_CASE("resource: running out of memory mappings ends the run as resource", "[sim][resource]") {
+  std::ifstream limit_file("/proc/sys/vm/max_map_count");
+  uint64_t limit = 0;
+  if (!(limit_file >> limit) || limit > 100'000) {
+    WARN("vm.max_map_count is " << limit << ": not run");
+    return;
+  }
+  WorldOptions options;
+  options.fibers_max = 10'000'000;
+  World w(options);
+  const NodeId node = w.add_node("s0", nullptr);
+  w.start(node);
+  w.spawn(node, "heartbeats", flood);
+  CHECK_FALSE(w.run_for(10_s));
+  REQUIRE(w.failure().has_value());
+  CHECK(w.failure()->kind == "resource");
+  CHECK_THAT(w.failure()->message, Catch::Contains("on node 's0' could not get a stack: ") &&
+                                       Catch::Contains("(Cannot allocate memory)"));
 }
