@@ -140,4 +140,13 @@ TEST_CASE("cli resource: raftsim lab reports a flooding Raft as resource, exit 7
   const std::string artifacts = line_after(o.output, "      artifacts: ");
   CHECK(artifacts == "raftsim-lab-failures/TestInitialElection3A-flood-seed1");
   CHECK(std::filesystem::exists(dir.path() / artifacts / "failure.txt"));
+  // --json carries each failure's kind and artifact directory.
+  const Outcome j = flood(dir.path(), "",
+                          "lab --lab-dir labs --part 3A --test TestInitialElection3A --impl flood "
+                          "--fibers-max 300 --json --quiet");
+  INFO(j.output);
+  CHECK(j.exit_code == 7);
+  const nlohmann::json failure = nlohmann::json::parse(j.output)["tests"][0]["failures"][0];
+  CHECK(failure["kind"] == "resource");
+  CHECK(failure["artifacts"] == artifacts);
 }
