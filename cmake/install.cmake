@@ -7,7 +7,7 @@
 # install.
 #
 # Layout under the prefix (lib/ is CMAKE_INSTALL_LIBDIR, libexec/ CMAKE_INSTALL_LIBEXECDIR):
-#   include/{input,sim,raft,checkers,scenarios}/...  every header, at the path it is included by
+#   include/{input,sim,raft,checkers,views,scenarios}/...  every header, at the path it is included by
 #   lib/libraftsim_*.a                         the static libraries (with the CLI's commands,
 #                                              raftsim::cli, and the lab testers)
 #   lib/raftsim/objects/                       object files linked whole into a project's programs:
@@ -27,7 +27,7 @@ set(RAFTSIM_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/raftsim)
 # Installed targets are named like the in-tree aliases: raftsim_sim is raftsim::sim in both.
 set(RAFTSIM_INSTALLED_LIBRARIES
   raftsim_input raftsim_sim raftsim_sim_fixture raftsim_raft raftsim_kv raftsim_linearizability
-  raftsim_checkers raftsim_scenarios raftsim_runner raftsim_cli raftsim_cli_main)
+  raftsim_checkers raftsim_views raftsim_scenarios raftsim_runner raftsim_cli raftsim_cli_main)
 foreach(library IN LISTS RAFTSIM_INSTALLED_LIBRARIES)
   string(REGEX REPLACE "^raftsim_" "" export_name ${library})
   if(NOT TARGET raftsim::${export_name})
@@ -48,7 +48,7 @@ install(TARGETS ${RAFTSIM_INSTALLED_LIBRARIES} raftsim
 # ("sim/world.h"), so each library folder installs its headers under include/ at the same paths
 # (the targets' $<INSTALL_INTERFACE:include>). Every header is installed: public headers include
 # detail/ ones (sim/detail/fiber.h), and none includes anything from tools/ or tests/.
-foreach(folder IN ITEMS input sim raft checkers scenarios)
+foreach(folder IN ITEMS input sim raft checkers views scenarios)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${folder}/
     DESTINATION include/${folder}
     FILES_MATCHING PATTERN "*.h"

@@ -19,6 +19,8 @@
 #                               (`raftsim lab` runs the lab programs beside it by default)
 #   lab_3a lab_3b lab_3c lab_3d the Raft labs (RAFTSIM_IMPL=NAME)
 #   lab_4a lab_4b               the KV labs (RAFTSIM_IMPL=NAME RAFTSIM_KV=NAME)
+# A failing lab test prints its seed and reproduce command and writes its artifacts (log, Perfetto
+# trace, events, history picture) under ./raftsim-lab-failures/ (tests/lab/harness.h, README.md).
 # Nothing of raftsim is compiled in your tree: the programs link the installed package's objects
 # (main(), each part's test cases) and static libraries.
 #

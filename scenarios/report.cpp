@@ -120,7 +120,8 @@ Report parse(const Json& j, const std::string& source) {
   r.mutant = mutant.is_null() ? "" : mutant.get<std::string>();
   const std::optional<Status> status = status_from_string(string_field(j, "status"));
   if (!status)
-    throw Invalid{"$.status", "must be ok, safety, linearizability, liveness, crash or unknown"};
+    throw Invalid{"$.status",
+                  "must be ok, safety, linearizability, liveness, crash, unknown or resource"};
   r.status = *status;
   const Json& failure = field(j, "failure");
   if (!failure.is_null()) {
@@ -133,6 +134,7 @@ Report parse(const Json& j, const std::string& source) {
   r.fingerprint = fingerprint_from_hex(string_field(j, "fingerprint"));
   r.sim_ms = optional_integer(j, "sim_ms", "$", 0, INT64_MAX);
   r.operations = static_cast<uint64_t>(optional_integer(j, "operations", "$", 0, INT64_MAX));
+  r.fibers_max = static_cast<uint64_t>(optional_integer(j, "fibers_max", "$", 0, kFibersMaxMax));
   return r;
 }
 
@@ -157,6 +159,7 @@ Report make_report(const Scenario& scenario, uint64_t seed, const RunOptions& op
   r.fingerprint = result.fingerprint;
   r.sim_ms = result.stats.simulated.ms();
   r.operations = result.operations;
+  r.fibers_max = options.fibers_max;
   return r;
 }
 
@@ -181,6 +184,8 @@ std::string report_json(const Report& r, const std::string& report_path) {
   j["fingerprint"] = fmt::format("{:016x}", r.fingerprint);
   j["sim_ms"] = r.sim_ms;
   j["operations"] = r.operations;
+  if (r.fibers_max != 0)
+    j["fibers_max"] = r.fibers_max;  // a cap the run was given: replay keeps it
   j["replay"] = "raftsim replay " + report_path;
   j["scenario"] = to_json(r.scenario);
   return j.dump(2) + "\n";

@@ -37,6 +37,7 @@ struct Report {
   uint64_t fingerprint = 0;
   int64_t sim_ms = 0;
   uint64_t operations = 0;
+  uint64_t fibers_max = 0;  // the run's fiber cap (RunOptions::fibers_max); 0 = the default
 };
 
 // The report for a run of `scenario` (as given; made concrete here) with `seed`.

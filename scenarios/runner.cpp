@@ -180,6 +180,7 @@ sim::WorldOptions world_options(const Scenario& scenario, uint64_t seed, const R
   w.trace.record_all = o.record_trace;
   w.trace.recent_max = 40;
   w.guard = o.guard;
+  if (o.fibers_max != 0) w.fibers_max = static_cast<size_t>(o.fibers_max);
   return w;
 }
 

@@ -29,8 +29,10 @@
 namespace scenarios {
 
 // The outcome classes, in the order of DESIGN.md's exit codes.
-// `resource`: the run passed its wall-time or memory guard (RunOptions::guard) and was stopped;
-// it says nothing about the implementation.
+// `resource`: the run ran out of something and was stopped: its wall-time or memory guard
+// (RunOptions::guard), which says nothing about the implementation, or the fiber cap
+// (RunOptions::fibers_max), a fiber stack the system would not map, or std::bad_alloc inside the
+// simulation, which usually say the implementation spawns or allocates without bound.
 enum class Status : uint8_t { ok, safety, linearizability, liveness, crash, unknown, resource };
 
 const char* to_string(Status status);
@@ -51,7 +53,13 @@ struct RunOptions {
   // The run's wall-time and memory guard (sim::GuardOptions); a run that passes it ends with
   // Status::resource and is not judged for linearizability. Default: none.
   sim::GuardOptions guard;
+  // Fibers alive at once before the run ends as Status::resource (sim::WorldOptions::fibers_max),
+  // 1..kFibersMaxMax; 0 (default) = the world's default, 20,000. Deterministic, unlike the guard:
+  // the same cap gives the same run, so reports keep it.
+  uint64_t fibers_max = 0;
 };
+
+inline constexpr int64_t kFibersMaxMax = 10'000'000;
 
 struct FailureInfo {
   Status status = Status::ok;

@@ -90,6 +90,7 @@ class Shrinker {
     run_options_.kv = report.kv;
     run_options_.mutant = report.mutant;
     run_options_.guard = options.guard;
+    run_options_.fibers_max = report.fibers_max;
   }
   ShrinkResult shrink();
 

@@ -1,9 +1,11 @@
 #include "sim/stack_pool.h"
 
+#include <fmt/core.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <mutex>
 #include <new>
@@ -31,9 +33,20 @@ boost::context::stack_context StackPool::acquire() {
     const size_t total = usable_size_ + page_size_;
     base = ::mmap(nullptr, total, PROT_READ | PROT_WRITE,
                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (base == MAP_FAILED) throw std::bad_alloc();
-    // The lowest page is the guard: stacks grow down into it.
-    RAFTSIM_ASSERT(::mprotect(base, page_size_, PROT_NONE) == 0);
+    if (base == MAP_FAILED) {
+      throw StackMapError(fmt::format("mmap of a {} KiB fiber stack failed ({}) after {} stacks",
+                                      total / 1024, std::strerror(errno), mapped_.size()));
+    }
+    // The lowest page is the guard: stacks grow down into it. Protecting it splits the mapping
+    // in two, which fails with ENOMEM once the process has as many mappings as Linux allows.
+    if (::mprotect(base, page_size_, PROT_NONE) != 0) {
+      const int reason = errno;
+      ::munmap(base, total);
+      throw StackMapError(
+          fmt::format("mprotect of a fiber stack's guard page failed ({}) after "
+                      "{} stacks",
+                      std::strerror(reason), mapped_.size()));
+    }
     mapped_.push_back(base);
   }
   last_guard_low_ = static_cast<const char*>(base);

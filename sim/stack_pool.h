@@ -1,7 +1,9 @@
 // Fiber stacks: fixed-size, guard-page-protected, and pooled.
 //
 // Contract: a stack is mmap'ed and its lowest page mprotect'ed once, the first time the pool needs
-// it; afterwards it is reused, so spawning a fiber costs a free-list pop, not a system call. A
+// it; afterwards it is reused, so spawning a fiber costs a free-list pop, not a system call. When
+// the system refuses either call, acquire throws StackMapError (a std::bad_alloc saying which call
+// failed and why), which the world reports as a "resource" failure. A
 // fiber that runs off the end of its stack touches the guard page; the SIGSEGV handler installed by
 // `install_overflow_handler` recognizes that address, prints the fiber's name and node, and exits
 // the process with code 4 (DESIGN.md exit codes). Any other SIGSEGV keeps its default behaviour.
@@ -9,9 +11,22 @@
 
 #include <boost/context/stack_context.hpp>
 #include <cstddef>
+#include <new>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace sim {
+
+// The system would not map a fiber stack (mmap) or protect its guard page (mprotect).
+class StackMapError : public std::bad_alloc {
+ public:
+  explicit StackMapError(std::string message) : message_(std::move(message)) {}
+  const char* what() const noexcept override { return message_.c_str(); }
+
+ private:
+  std::string message_;
+};
 
 class StackPool {
  public:

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <new>
 
 #include "sim/assert.h"
 #include "sim/mutex.h"
@@ -93,6 +94,7 @@ World::World(WorldOptions options)
       stacks_(options_.stack_size),
       trace_(options_.trace) {
   RAFTSIM_ASSERT(options_.stack_size >= 16 * 1024);
+  RAFTSIM_ASSERT(options_.fibers_max >= 1);
   network_ = std::make_unique<Network>(*this, root_rng_.fork("network"), options_.network);
   network_->set_receiver([this](Packet&& packet) {
     Node& receiver = node(packet.to);
@@ -253,6 +255,10 @@ Instant World::global_for_local(NodeId id, Instant local) const {
 
 void World::spawn(NodeId id, std::string name, std::function<void()> body) {
   RAFTSIM_ASSERT(node(id).up);
+  if (fibers_.size() - free_slots_.size() >= options_.fibers_max) {
+    report_fiber_cap(id, name);  // a spawning fiber stops here; a callback returns, unspawned
+    return;
+  }
   auto owned = std::make_unique<detail::Fiber>();
   detail::Fiber& f = *owned;
   f.id = next_fiber_id_++;
@@ -316,7 +322,19 @@ void World::start_context(detail::Fiber& f) {
 
 void World::resume(detail::Fiber& f) {
   RAFTSIM_ASSERT(current_ == nullptr);
-  if (!f.started) start_context(f);
+  if (!f.started) {
+    try {
+      start_context(f);
+    } catch (const std::bad_alloc& error) {  // the stack pool could not map a stack
+      fail(Failure{"resource",
+                   fmt::format("{} could not get a stack: {} ({} fibers alive, {} stacks mapped)",
+                               describe(f), error.what(), fibers_.size() - free_slots_.size(),
+                               stacks_.mapped_count()),
+                   now_,
+                   {f.node}});
+      return;
+    }
+  }
   f.state = detail::FiberState::running;
   current_ = &f;
   running_.store(&f, std::memory_order_relaxed);
@@ -421,11 +439,27 @@ void World::release_held_mutexes(detail::Fiber& f) {
 
 void World::on_fiber_exception(detail::Fiber& f, std::exception_ptr error) {
   std::string what = "unknown exception";
+  bool out_of_memory = false;
   try {
     std::rethrow_exception(error);
+  } catch (const std::bad_alloc& e) {
+    what = e.what();
+    out_of_memory = true;
   } catch (const std::exception& e) {
     what = e.what();
   } catch (...) {
+  }
+  if (out_of_memory) {
+    // Memory ran out: the run ends as "resource", not as the implementation's crash, and nothing
+    // is rethrown to the caller of run_*.
+    if (!failure_) {
+      failure_ =
+          Failure{"resource",
+                  fmt::format("memory ran out: {} got std::bad_alloc ({})", describe(f), what),
+                  now_,
+                  {f.node}};
+    }
+    return;
   }
   if (!fiber_error_) fiber_error_ = error;
   if (!failure_) {
@@ -490,7 +524,18 @@ bool World::run_loop(Instant limit, const std::function<bool()>* condition) {
     Event event = std::move(queue_.back());
     queue_.pop_back();
     now_ = event.at;
-    dispatch(event);
+    try {
+      dispatch(event);
+    } catch (const std::bad_alloc& error) {  // a callback (a packet delivery, a timer) ran out
+      if (!failure_) {
+        failure_ = Failure{"resource",
+                           fmt::format("memory ran out: the runtime got std::bad_alloc ({}) "
+                                       "dispatching event {}",
+                                       error.what(), stats_.events),
+                           now_,
+                           {}};
+      }
+    }
     progress_.store(stats_.events, std::memory_order_relaxed);
     if (stats_.events >= options_.steps_max && !failure_) {
       fail("budget",
@@ -563,6 +608,25 @@ void World::dispatch(Event& event) {
     trace_.record(std::move(trace_event));
   }
   resume(*f);
+}
+
+void World::report_fiber_cap(NodeId spawner, const std::string& name) {
+  std::vector<size_t> per_node(nodes_.size(), 0);
+  for (const auto& fiber : fibers_) {
+    if (fiber) ++per_node[static_cast<size_t>(fiber->node)];
+  }
+  const size_t busiest =
+      static_cast<size_t>(std::max_element(per_node.begin(), per_node.end()) - per_node.begin());
+  fail(Failure{
+      "resource",
+      fmt::format("fiber cap reached: node '{}' spawned fiber '{}' with {} fibers alive, "
+                  "the cap (fibers_max); node '{}' holds {} of them. Bound the fibers "
+                  "the implementation spawns (a fiber per RPC that nothing waits for piles up), or "
+                  "raise the cap with --fibers-max or RAFTSIM_FIBERS_MAX",
+                  node(spawner).name, name, options_.fibers_max, nodes_[busiest]->name,
+                  per_node[busiest]),
+      now_,
+      {spawner}});
 }
 
 void World::report_idle_deadlock() {

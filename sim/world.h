@@ -75,6 +75,11 @@ struct WorldOptions {
   bool interleave = false;
   uint64_t steps_max = 2'000'000'000;  // events dispatched before the run fails as "budget"
   size_t stack_size = 256 * 1024;      // usable bytes per fiber stack, >= 16 KiB
+  // Fibers alive at once (spawned and not yet finished) across every node, >= 1; default 20,000.
+  // Spawning one more ends the run as a "resource" failure naming the node, instead of running
+  // the process out of memory mappings: each fiber that ran holds a pooled stack of two mappings
+  // (the stack and its guard page), and Linux allows about 65,000 mappings per process.
+  size_t fibers_max = 20'000;
   DetectorOptions detect;
   GuardOptions guard;
   NetworkOptions network;
@@ -83,7 +88,10 @@ struct WorldOptions {
 };
 
 // Why a run stopped early. `kind` is a short class ("deadlock", "lock", "budget", "exception",
-// or one named by a layer above, such as "safety"); `message` is the full human report.
+// "resource", or one named by a layer above, such as "safety"); `message` is the full human
+// report. "resource" is the runtime running out of something, never a bare assertion: the guard's
+// wall time or memory (GuardOptions), the fiber cap (WorldOptions::fibers_max), a fiber stack the
+// system would not map, or std::bad_alloc thrown inside the simulation (a fiber or a callback).
 struct Failure {
   std::string kind;
   std::string message;
@@ -211,6 +219,7 @@ class World {
   void destroy_fiber(detail::Fiber& fiber);
   void release_held_mutexes(detail::Fiber& fiber);
   void report_idle_deadlock();
+  void report_fiber_cap(NodeId spawner, const std::string& name);
   void on_fiber_exception(detail::Fiber& fiber, std::exception_ptr error);
   Node& node(NodeId id);
   const Node& node(NodeId id) const;

@@ -45,6 +45,22 @@ inline CLI::Validator jobs_validator(unsigned min = 0) {
       std::to_string(min) + ".." + std::to_string(jobs_max()));
 }
 
+// The fiber cap of --fibers-max (and $RAFTSIM_FIBERS_MAX, which CLI11 reads into the same option):
+// a whole number from 1 to 10,000,000 (scenarios::kFibersMaxMax); anything else is a usage error
+// that names both spellings, since the bad value may have come from the environment.
+inline CLI::Validator fibers_max_validator() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        const bool digits = !text.empty() && text.size() <= 8 &&
+                            text.find_first_not_of("0123456789") == std::string::npos;
+        if (digits && std::stoul(text) >= 1 && std::stoul(text) <= 10'000'000) return "";
+        return "got '" + text +
+               "' (from --fibers-max or $RAFTSIM_FIBERS_MAX), expected a whole number of fibers "
+               "from 1 to 10000000";
+      },
+      "1..10000000");
+}
+
 void add_version_command(CLI::App& app, Action& action);
 void add_demo_command(CLI::App& app, Action& action);
 void add_check_command(CLI::App& app, Action& action);

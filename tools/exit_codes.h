@@ -11,8 +11,11 @@ enum ExitCode : int {
   kExitCrash = 4,  // implementation crash, stack overflow or deadlock
   kExitNondeterminism = 5,
   kExitUnknown = 6,  // a checker ran out of budget: verdict unknown
-  kExitResource =
-      7,  // a run passed its wall-time or memory guard (--seed-timeout-s, --seed-memory-mb)
+  // A run ran out of something: its wall-time or memory guard (--seed-timeout-s,
+  // --seed-memory-mb), the fiber cap (--fibers-max, RAFTSIM_FIBERS_MAX), a fiber stack the system
+  // would not map, or std::bad_alloc inside the simulation. `raftsim lab` exits 7 when every
+  // failing lab run failed this way.
+  kExitResource = 7,
   kExitUsage = 64,
   kExitBadInput = 65,
 };

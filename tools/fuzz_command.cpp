@@ -91,7 +91,8 @@ int fuzz_main(const FuzzArgs& args) {
   options.run.mutant = args.mutant;
   options.jobs = jobs_to_use(args.jobs);
   options.run.guard = guard_options(args.guard, options.jobs);
-  options.run.guard.stall_note = rerun_note(args.scenario, args.impl, args.kv, args.mutant);
+  options.run.fibers_max = args.guard.fibers_max;
+  options.run.guard.stall_note = rerun_note(args.scenario, options.run);
   options.time_budget_s = args.time_budget_s;
   options.failures_max = args.failures_max;
   options.out_dir = args.out_dir;
@@ -155,7 +156,8 @@ void add_fuzz_command(CLI::App& app, Action& action) {
   cmd->footer(
       "Exit: 0 when every seed passed, else the code of the most severe failure kind: "
       "nondeterminism 5 > crash 4 > safety 1 > linearizability 2 > liveness 3 > unknown 6 > "
-      "resource 7 (a seed stopped by --seed-timeout-s or --seed-memory-mb, counted apart). "
+      "resource 7 (a seed stopped by --seed-timeout-s, --seed-memory-mb, --fibers-max or a "
+      "stack or allocation the system refused, counted apart). "
       "64 usage error, 65 bad scenario.");
   cmd->callback([&action, args] { action = [args] { return fuzz_main(*args); }; });
 }

@@ -8,10 +8,10 @@
 // tree's tests/lab (RAFTSIM_LAB_DIR_DEFAULT, set by CMake). It asks each program for its test names
 // (`--list-test-names-only`), then runs every selected (test, seed) as its own child process
 // (posix_spawn, no shell) with RAFTSIM_SEED, RAFTSIM_IMPL, RAFTSIM_KV and, if given, RAFTSIM_MUTANT
-// in its environment, on --jobs concurrent workers, each with a wall-time limit after which it is
-// killed and counted as failed ("timed out"). Results are collected and then printed in a fixed
-// order (part, test name, seed), so the report does not depend on --jobs or on which child ends
-// first; only the wall-time figures vary between runs.
+// and RAFTSIM_FIBERS_MAX in its environment, on --jobs concurrent workers, each with a wall-time
+// limit after which it is killed and counted as failed ("timed out"). Results are collected and
+// then printed in a fixed order (part, test name, seed), so the report does not depend on --jobs or
+// on which child ends first; only the wall-time figures vary between runs.
 //
 // Output: progress on stderr (one rewritten line on a terminal; otherwise a plain line every few
 // seconds); on stdout a table (test, part, passed/run, pass rate, median wall ms), then each
@@ -19,10 +19,14 @@
 // its output, then one summary line. --json prints one JSON object instead; --quiet prints no
 // progress and no table rows for tests that passed every run.
 //
-// Exit codes: 0 when every run passed; 1 when any failed. A lab test's failure is a failed check
+// Exit codes: 0 when every run passed; 7 when every failing run failed as kind "resource" (the
+// fiber cap, a stack the system would not map, std::bad_alloc: the harness prints each failure's
+// kind, tests/lab/harness.h); otherwise 1 when any failed. A lab test's failure is a failed check
 // of Raft's behaviour or safety (the online safety checker runs in every lab test), and a lab
-// program's exit status does not say which kind, so every failure, a timeout or crash included,
-// is reported as 1, with the kind in its message. 64 for usage errors, including a lab directory
+// program's exit status does not say which kind, so every other failure, a timeout or crash
+// included, is reported as 1, with the kind in its message. Each failing run is listed with its
+// reproduce command (views/reproduce.h, the same line the lab program prints) and the directory of
+// the artifacts the lab program wrote. 64 for usage errors, including a lab directory
 // or a part's program that does not exist: the command line (or the build) names something that
 // is not there, and the fix is to pass the right --lab-dir/--part or build the target. 65 when a
 // program exists but is not a usable lab program (it cannot run, or lists no tests, or lists a name
@@ -58,7 +62,7 @@
 #include "raft/kv/registry.h"
 #include "raft/registry.h"
 #include "tools/command.h"
-#include "tools/run_support.h"
+#include "views/reproduce.h"
 
 extern char** environ;
 
@@ -85,6 +89,7 @@ struct LabCommandOptions {
   std::string impl = "reference";
   std::string kv = "reference";  // the 4A/4B KV service, passed through as RAFTSIM_KV
   std::string mutant;            // "" = none; passed through as RAFTSIM_MUTANT
+  uint64_t fibers_max = 0;       // 0 = the default; else passed through as RAFTSIM_FIBERS_MAX
   int timeout_s = 120;
   std::string lab_dir;  // "" = RAFTSIM_LAB_DIR, else found (lab_directory)
   bool json = false;
@@ -303,7 +308,9 @@ struct LabRun {
   size_t test = 0;  // index in the selected tests
   uint64_t seed = 0;
   bool passed = false;
-  std::string message;  // the first failure line, when it failed
+  std::string message;    // the first failure line, when it failed
+  std::string kind;       // the failure's kind as the lab program printed it ("resource", ...)
+  std::string artifacts;  // the directory of the failure's artifacts, as the program printed it
   double wall_ms = 0;
 };
 
@@ -314,20 +321,6 @@ std::string lower(std::string_view text) {
 }
 
 std::string program_name(size_t part) { return "lab_" + lower(kParts[part]); }
-
-// The path as a user in the current directory types it: relative when the program is below the
-// current directory, else absolute.
-std::string shown_path(const fs::path& absolute) {
-  std::error_code error;
-  const fs::path current = fs::current_path(error);
-  if (!error) {
-    const fs::path relative = absolute.lexically_relative(current);
-    if (!relative.empty() && *relative.begin() != "..") {
-      return relative.has_parent_path() ? relative.string() : "./" + relative.string();
-    }
-  }
-  return absolute.string();
-}
 
 // The lab directory and where it came from, for error messages.
 std::pair<fs::path, std::string> lab_directory(const LabCommandOptions& options) {
@@ -358,7 +351,7 @@ std::vector<std::string> base_environment() {
     const std::string_view text(*entry);
     const std::string_view name = text.substr(0, text.find('='));
     if (name == "RAFTSIM_SEED" || name == "RAFTSIM_SEEDS" || name == "RAFTSIM_IMPL" ||
-        name == "RAFTSIM_KV" || name == "RAFTSIM_MUTANT") {
+        name == "RAFTSIM_KV" || name == "RAFTSIM_MUTANT" || name == "RAFTSIM_FIBERS_MAX") {
       continue;  // the driver sets these itself, so the reproduce command is the whole story
     }
     env.emplace_back(text);
@@ -469,7 +462,7 @@ std::vector<LabTest> select_tests(const LabCommandOptions& options) {
           std::find(options.tests.begin(), options.tests.end(), name) != options.tests.end();
       if (!wanted) continue;
       require_spec_safe(program.string(), name);
-      tests.push_back({part, name, program.string(), shown_path(program)});
+      tests.push_back({part, name, program.string(), views::shown_path(program)});
       found.insert(name);
     }
   }
@@ -532,6 +525,16 @@ std::string first_failure_line(const std::string& output) {
   return "";
 }
 
+// The value after `prefix` on the first line that starts with it, up to `stop` (or the line's end).
+std::string field_of(const std::string& output, std::string_view prefix, std::string_view stop) {
+  for (const std::string& line : lines_of(output)) {
+    if (!line.starts_with(prefix)) continue;
+    const std::string rest = line.substr(prefix.size());
+    return trim(rest.substr(0, std::min(rest.find(stop), rest.size())));
+  }
+  return "";
+}
+
 bool passed(const ChildResult& result) {
   return result.start_error.empty() && !result.timed_out && result.signal == 0 &&
          result.exit_code == 0;
@@ -545,6 +548,15 @@ LabRun judge(const ChildResult& result, size_t test, uint64_t seed, int timeout_
   run.passed = passed(result);
   if (run.passed) return run;
   const std::string line = first_failure_line(result.output);
+  // The harness's summary (tests/lab/harness.h): "seed N, kind K, fingerprint F, ..." and
+  // "artifacts: DIR (files)".
+  const std::string summary = field_of(result.output, "seed ", "\n");
+  const size_t kind_at = summary.find(", kind ");
+  if (kind_at != std::string::npos) {
+    const std::string rest = summary.substr(kind_at + 7);
+    run.kind = rest.substr(0, std::min(rest.find(','), rest.size()));
+  }
+  run.artifacts = field_of(result.output, "artifacts: ", " (");
   if (result.timed_out) {
     run.message = fmt::format("timed out after {} s", timeout_s);
   } else if (!result.start_error.empty() || result.signal != 0) {
@@ -557,11 +569,15 @@ LabRun judge(const ChildResult& result, size_t test, uint64_t seed, int timeout_
 
 std::string reproduce_command(const LabTest& test, uint64_t seed,
                               const LabCommandOptions& options) {
-  std::string command =
-      fmt::format("RAFTSIM_SEED={} RAFTSIM_IMPL={} ", seed, shell_quote(options.impl));
-  if (options.kv != "reference") command += "RAFTSIM_KV=" + shell_quote(options.kv) + " ";
-  if (!options.mutant.empty()) command += "RAFTSIM_MUTANT=" + shell_quote(options.mutant) + " ";
-  return command + shell_quote(test.program_shown) + " " + shell_quote(test.name);
+  views::LabRun run;
+  run.seed = seed;
+  run.impl = options.impl;
+  run.kv = options.kv;
+  run.mutant = options.mutant;
+  run.fibers_max = options.fibers_max;
+  run.program = test.program_shown;
+  run.test = test.name;
+  return views::lab_reproduce_command(run);
 }
 
 struct TestSummary {
@@ -624,6 +640,7 @@ void print_table(const LabCommandOptions& options, const std::vector<LabTest>& t
       for (const LabRun* run : summaries[i].failures) {
         fmt::print("  {}\n      {}\n", reproduce_command(tests[i], run->seed, options),
                    run->message);
+        if (!run->artifacts.empty()) fmt::print("      artifacts: {}\n", run->artifacts);
       }
     }
   }
@@ -668,10 +685,15 @@ void print_json(const LabCommandOptions& options, const std::vector<LabTest>& te
     entry["wall_ms_total"] = summary.wall_ms_total;
     nlohmann::ordered_json failures = nlohmann::ordered_json::array();
     for (const LabRun* run : summary.failures) {
-      failures.push_back({{"seed", run->seed},
-                          {"reproduce", reproduce_command(tests[i], run->seed, options)},
-                          {"message", run->message},
-                          {"wall_ms", run->wall_ms}});
+      failures.push_back(
+          {{"seed", run->seed},
+           {"reproduce", reproduce_command(tests[i], run->seed, options)},
+           {"message", run->message},
+           {"kind",
+            run->kind.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(run->kind)},
+           {"artifacts", run->artifacts.empty() ? nlohmann::ordered_json()
+                                                : nlohmann::ordered_json(run->artifacts)},
+           {"wall_ms", run->wall_ms}});
     }
     entry["failures"] = std::move(failures);
     entries.push_back(std::move(entry));
@@ -737,6 +759,9 @@ int run_lab(LabCommandOptions options) {
       spec.env.push_back("RAFTSIM_IMPL=" + options.impl);
       spec.env.push_back("RAFTSIM_KV=" + options.kv);
       if (!options.mutant.empty()) spec.env.push_back("RAFTSIM_MUTANT=" + options.mutant);
+      if (options.fibers_max != 0) {
+        spec.env.push_back(fmt::format("RAFTSIM_FIBERS_MAX={}", options.fibers_max));
+      }
       specs.push_back(std::move(spec));
       keys.emplace_back(test, seed);
     }
@@ -766,7 +791,13 @@ int run_lab(LabCommandOptions options) {
   } else {
     print_table(options, tests, summaries, failed, wall_s);
   }
-  return failed == 0 ? kExitOk : kExitSafety;
+  if (failed == 0) return kExitOk;
+  // Every failing run ran out of a resource (the fiber cap, a stack, memory): exit 7, as run and
+  // fuzz do; any other failure (a timeout and a crash included) is a failed test: 1.
+  const bool all_resource = std::all_of(runs.begin(), runs.end(), [](const LabRun& run) {
+    return run.passed || run.kind == "resource";
+  });
+  return all_resource ? kExitResource : kExitSafety;
 }
 
 }  // namespace
@@ -794,6 +825,11 @@ void add_lab_command(CLI::App& app, Action& action) {
   cmd->add_option("--kv", options->kv, "KV service of the 4A/4B tests, passed as RAFTSIM_KV")
       ->capture_default_str();
   cmd->add_option("--mutant", options->mutant, "Mutant, passed as RAFTSIM_MUTANT");
+  cmd->add_option("--fibers-max", options->fibers_max,
+                  "Fibers alive at once before a run fails as 'resource', passed as "
+                  "RAFTSIM_FIBERS_MAX (default 20000; $RAFTSIM_FIBERS_MAX)")
+      ->envname("RAFTSIM_FIBERS_MAX")
+      ->check(fibers_max_validator());
   cmd->add_option("--timeout-s", options->timeout_s,
                   "Wall-time limit of one (test, seed) in seconds; then it is killed and failed")
       ->check(CLI::Range(1, 86400))

@@ -4,8 +4,8 @@
 // fingerprint differs exits 5. `replay --impl/--mutant` runs the report's scenario and seed with
 // other code instead (a mutant's failure against the clean code), a comparison without the
 // fingerprint check. Both can show the run: --trace (JSON lines), --perfetto (Chrome
-// trace-event JSON, tools/perfetto_export.h), --log TOPICS (a live log on stdout,
-// tools/log_view.h) and --html (the history picture, tools/history_picture.h).
+// trace-event JSON, views/perfetto_export.h), --log TOPICS (a live log on stdout,
+// views/log_view.h) and --html (the history picture, views/history_picture.h).
 #include <fmt/core.h>
 #include <unistd.h>
 
@@ -16,10 +16,11 @@
 #include "scenarios/report.h"
 #include "sim/trace.h"
 #include "tools/command.h"
-#include "tools/history_picture.h"
-#include "tools/log_view.h"
-#include "tools/perfetto_export.h"
 #include "tools/run_support.h"
+#include "views/history_picture.h"
+#include "views/log_view.h"
+#include "views/perfetto_export.h"
+#include "views/reproduce.h"
 
 namespace raftsim::cli {
 namespace {
@@ -52,14 +53,16 @@ scenarios::RunOptions run_options(const RunArgs& args, const scenarios::Scenario
   options.mutant = args.mutant;
   options.record_trace = !args.trace_path.empty() || !args.perfetto_path.empty();
   options.guard = guard_options(args.guard);
+  options.fibers_max = args.guard.fibers_max;
   if (!args.log_topics.empty()) {
     std::string error;
-    LogViewOptions view;
-    view.topics = parse_log_topics(args.log_topics, &error).value_or(std::set<std::string>{});
+    views::LogViewOptions view;
+    view.topics =
+        views::parse_log_topics(args.log_topics, &error).value_or(std::set<std::string>{});
     view.node_names = scenarios::node_names(scenario);
     view.servers = scenario.cluster.nodes;
     view.color = isatty(fileno(stdout)) != 0;
-    options.trace_listener = LogView(std::move(view), stdout);
+    options.trace_listener = views::LogView(std::move(view), stdout);
   }
   return options;
 }
@@ -73,12 +76,13 @@ bool write_outputs(const RunArgs& args, const scenarios::Scenario& scenario, uin
     if (!write_file(args.trace_path, lines)) return false;
   }
   if (!args.perfetto_path.empty()) {
-    const std::string json = perfetto_json(result.trace, result.node_names, scenario.cluster.nodes);
+    const std::string json =
+        views::perfetto_json(result.trace, result.node_names, scenario.cluster.nodes);
     if (!write_file(args.perfetto_path, json)) return false;
   }
   if (!args.html_path.empty()) {
     const std::string title = fmt::format("{} seed {}", scenario.name, seed);
-    if (!write_file(args.html_path, run_history_html(result, title))) return false;
+    if (!write_file(args.html_path, views::history_html(result.history_json, title))) return false;
   }
   return true;
 }
@@ -87,7 +91,7 @@ bool write_outputs(const RunArgs& args, const scenarios::Scenario& scenario, uin
 int run_and_print(const scenarios::Scenario& scenario, const std::string& name, uint64_t seed,
                   const RunArgs& args) {
   scenarios::RunOptions options = run_options(args, scenario);
-  options.guard.stall_note = rerun_note(args.scenario, args.impl, args.kv, args.mutant);
+  options.guard.stall_note = rerun_note(args.scenario, options);
   scenarios::RunResult result;
   try {
     result = scenarios::run(scenario, seed, options);
@@ -99,7 +103,8 @@ int run_and_print(const scenarios::Scenario& scenario, const std::string& name, 
   if (args.json) {
     fmt::print("{}\n", result_json(name, seed, options, result).dump());
   } else {
-    fmt::print("{}", result_text(name, seed, options, result));
+    fmt::print("{}",
+               result_text(name, seed, options, result, run_command_line(name, seed, options)));
   }
   if (!args.report_path.empty()) {
     const scenarios::Report report =
@@ -123,13 +128,14 @@ int replay(const RunArgs& args) {
   run_args.impl = args.impl_override.value_or(report.impl);
   run_args.kv = args.kv_override.value_or(report.kv);
   run_args.mutant = args.mutant_override.value_or(report.mutant);
+  // The report's fiber cap reproduces its run; --fibers-max (or $RAFTSIM_FIBERS_MAX) overrides it.
+  if (run_args.guard.fibers_max == 0) run_args.guard.fibers_max = report.fibers_max;
   // With other code the run is a comparison, not a reproduction: its fingerprint may differ.
   const bool same_code = run_args.impl == report.impl && run_args.kv == report.kv &&
                          raft::find_mutant(run_args.mutant) == raft::find_mutant(report.mutant);
   scenarios::RunOptions options = run_options(run_args, report.scenario);
-  options.guard.stall_note = [command = "raftsim replay " + shell_quote(args.scenario)](uint64_t) {
-    return "run it again with: " + command;
-  };
+  options.guard.stall_note = [command = "raftsim replay " + views::shell_quote(args.scenario)](
+                                 uint64_t) { return "run it again with: " + command; };
   scenarios::RunResult result;
   try {
     result = scenarios::run(report.scenario, report.seed, options);
@@ -157,7 +163,11 @@ int replay(const RunArgs& args) {
                args.scenario, report_code, scenarios::to_string(report.status),
                scenarios::to_string(result.status));
   } else {
-    fmt::print("{}", result_text(report.scenario.name, report.seed, options, result));
+    const std::string reproduce = "raftsim replay " + views::shell_quote(args.scenario) +
+                                  (run_args.guard.fibers_max != report.fibers_max
+                                       ? fmt::format(" --fibers-max {}", run_args.guard.fibers_max)
+                                       : "");
+    fmt::print("{}", result_text(report.scenario.name, report.seed, options, result, reproduce));
     fmt::print("  replay of {}: {} {}, fingerprint {}\n", args.scenario,
                report.status == scenarios::Status::ok ? "outcome" : "failure",
                same_status && same_property ? "reproduced" : "DIFFERS",
@@ -180,7 +190,7 @@ void add_common(CLI::App* cmd, RunArgs& args) {
       ->check(CLI::Validator(
           [](std::string& topics) {
             std::string error;
-            return parse_log_topics(topics, &error) ? std::string() : error;
+            return views::parse_log_topics(topics, &error) ? std::string() : error;
           },
           "TOPICS"));
   cmd->add_option("--html", args.html_path, "Write the client history's HTML picture here");

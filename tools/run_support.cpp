@@ -19,7 +19,9 @@
 #include "input/file.h"
 #include "scenarios/library.h"
 #include "scenarios/load.h"
+#include "tools/command.h"
 #include "tools/version.h"
+#include "views/reproduce.h"
 
 namespace raftsim::cli {
 
@@ -92,8 +94,19 @@ nlohmann::ordered_json result_json(const std::string& scenario, uint64_t seed,
   return j;
 }
 
+std::string run_command_line(const std::string& scenario, uint64_t seed,
+                             const scenarios::RunOptions& options) {
+  std::string line = fmt::format("raftsim run {} --seed {} --impl {}", views::shell_quote(scenario),
+                                 seed, views::shell_quote(options.impl));
+  if (options.kv != "reference") line += " --kv " + views::shell_quote(options.kv);
+  if (!options.mutant.empty()) line += " --mutant " + views::shell_quote(options.mutant);
+  if (options.fibers_max != 0) line += fmt::format(" --fibers-max {}", options.fibers_max);
+  return line;
+}
+
 std::string result_text(const std::string& scenario, uint64_t seed,
-                        const scenarios::RunOptions& options, const scenarios::RunResult& result) {
+                        const scenarios::RunOptions& options, const scenarios::RunResult& result,
+                        const std::string& reproduce) {
   std::string text = fmt::format(
       "{} seed {} impl {}{}{}: {}\n  {} simulated in {:.0f} ms wall, {} events, {} messages, {} "
       "fault events, {} operations ({} completed), linearizability {}\n  no leader backed by a "
@@ -109,6 +122,7 @@ std::string result_text(const std::string& scenario, uint64_t seed,
                         scenarios::to_string(result.failure->status), result.failure->property,
                         sim::to_string(sim::Instant::from_ns(result.failure->at_ns)),
                         result.failure->message);
+    if (!reproduce.empty()) text += "  reproduce: " + reproduce + "\n";
   }
   return text;
 }
@@ -236,6 +250,8 @@ std::string write_new_file(const std::string& path,
   return "";
 }
 
+static_assert(scenarios::kFibersMaxMax == 10'000'000, "fibers_max_validator's bound");
+
 void add_guard_options(CLI::App* cmd, GuardArgs& args) {
   cmd->add_option("--seed-timeout-s", args.seed_timeout_s,
                   "Wall seconds a run may take before it stops as 'resource' (exit 7); 0 = none")
@@ -246,6 +262,12 @@ void add_guard_options(CLI::App* cmd, GuardArgs& args) {
                   "'resource' (exit 7); 0 = none")
       ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 30))
       ->capture_default_str();
+  cmd->add_option("--fibers-max", args.fibers_max,
+                  "Fibers alive at once before a run stops as 'resource' (exit 7): the bound on "
+                  "an implementation that spawns without limit (default 20000; "
+                  "$RAFTSIM_FIBERS_MAX)")
+      ->envname("RAFTSIM_FIBERS_MAX")
+      ->check(fibers_max_validator());
 }
 
 sim::GuardOptions guard_options(const GuardArgs& args, unsigned concurrent) {
@@ -255,23 +277,15 @@ sim::GuardOptions guard_options(const GuardArgs& args, unsigned concurrent) {
   return guard;
 }
 
-std::string shell_quote(const std::string& word) {
-  const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("_./:@%+,-", c) != nullptr;
-  });
-  if (plain) return word;
-  std::string quoted = "'";
-  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
 std::function<std::string(uint64_t seed)> rerun_note(const std::string& scenario,
-                                                     const std::string& impl, const std::string& kv,
-                                                     const std::string& mutant) {
-  std::string options = fmt::format(" --impl {} --kv {}", shell_quote(impl), shell_quote(kv));
-  if (!mutant.empty()) options += " --mutant " + shell_quote(mutant);
-  return [command = "raftsim run " + shell_quote(scenario), options](uint64_t seed) {
-    return fmt::format("run it again with: {} --seed {}{}", command, seed, options);
+                                                     const scenarios::RunOptions& options) {
+  scenarios::RunOptions code;  // only what the command line names
+  code.impl = options.impl;
+  code.kv = options.kv;
+  code.mutant = options.mutant;
+  code.fibers_max = options.fibers_max;
+  return [scenario, code](uint64_t seed) {
+    return "run it again with: " + run_command_line(scenario, seed, code);
   };
 }
 

@@ -30,27 +30,33 @@ std::string version_string();
 nlohmann::ordered_json result_json(const std::string& scenario, uint64_t seed,
                                    const scenarios::RunOptions& options,
                                    const scenarios::RunResult& result);
-// The human summary of one run (several lines, ending in a newline).
+// The human summary of one run (several lines, ending in a newline). A failed run ends with
+// "reproduce: <reproduce>" when `reproduce` is not empty.
 std::string result_text(const std::string& scenario, uint64_t seed,
-                        const scenarios::RunOptions& options, const scenarios::RunResult& result);
+                        const scenarios::RunOptions& options, const scenarios::RunResult& result,
+                        const std::string& reproduce = "");
+// The `raftsim run` command line that runs `scenario` (as the user named it) with this seed and
+// these options again.
+std::string run_command_line(const std::string& scenario, uint64_t seed,
+                             const scenarios::RunOptions& options);
 
 // The per-seed resource guard of run, replay, fuzz and shrink (sim::GuardOptions): a run that
 // passes it ends as "resource" (exit 7), never a hang nor a false Raft failure.
 struct GuardArgs {
   double seed_timeout_s = 600;     // wall seconds per run; 0 = none
   uint64_t seed_memory_mb = 4096;  // the process's resident MiB per concurrent run; 0 = none
+  // --fibers-max, else $RAFTSIM_FIBERS_MAX: fibers alive at once before a run ends as 'resource'
+  // (scenarios::RunOptions::fibers_max), 1..10,000,000; 0 = not given (the default, 20,000).
+  uint64_t fibers_max = 0;
 };
 void add_guard_options(CLI::App* cmd, GuardArgs& args);
 // With `concurrent` runs in one process (fuzz --jobs) the memory limit is theirs together:
 // seed_memory_mb * concurrent, compared with the whole process's resident size.
 sim::GuardOptions guard_options(const GuardArgs& args, unsigned concurrent = 1);
-// `word` as one word for a POSIX shell: unchanged when it is plain, else single-quoted.
-std::string shell_quote(const std::string& word);
 // For sim::GuardOptions::stall_note: the command that runs `scenario` (the swarm, a library name
-// or a scenario file) for the stalled seed with the same code.
+// or a scenario file) for the stalled seed with the same code (run_command_line).
 std::function<std::string(uint64_t seed)> rerun_note(const std::string& scenario,
-                                                     const std::string& impl, const std::string& kv,
-                                                     const std::string& mutant);
+                                                     const scenarios::RunOptions& options);
 
 // Writes `text` to `path`; prints an error and returns false when it cannot.
 bool write_file(const std::string& path, const std::string& text);

@@ -15,6 +15,7 @@
 #include "scenarios/shrink.h"
 #include "tools/command.h"
 #include "tools/run_support.h"
+#include "views/reproduce.h"
 
 namespace raftsim::cli {
 namespace {
@@ -55,7 +56,9 @@ int shrink(const ShrinkArgs& args) {
     fmt::print(stderr, "raftsim: {}\n", error->message);
     return kExitBadInput;
   }
-  const scenarios::Report& report = std::get<scenarios::Report>(read);
+  scenarios::Report report = std::get<scenarios::Report>(read);
+  // The report's fiber cap reproduces its run; --fibers-max (or $RAFTSIM_FIBERS_MAX) overrides it.
+  if (args.guard.fibers_max != 0) report.fibers_max = args.guard.fibers_max;
   if (report.status == scenarios::Status::ok) {
     fmt::print(stderr, "raftsim: {}: the run did not fail: nothing to shrink\n",
                input::escape(args.report_path));
@@ -69,7 +72,7 @@ int shrink(const ShrinkArgs& args) {
   options.time_budget_s = args.time_budget_s;
   options.runs_max = args.runs_max;
   options.guard = guard_options(args.guard);
-  options.guard.stall_note = [report_path = shell_quote(args.report_path)](uint64_t) {
+  options.guard.stall_note = [report_path = views::shell_quote(args.report_path)](uint64_t) {
     return "while shrinking " + report_path + " (one of its variants)";
   };
   if (!args.json) {
@@ -95,6 +98,7 @@ int shrink(const ShrinkArgs& args) {
   run_options.impl = report.impl;
   run_options.kv = report.kv;
   run_options.mutant = report.mutant;
+  run_options.fibers_max = report.fibers_max;
   const scenarios::Report written = scenarios::make_report(
       shrunk.scenario, report.seed, run_options, shrunk.result, version_string());
   if (!write_file(out, scenarios::report_json(written, out))) return kExitBadInput;

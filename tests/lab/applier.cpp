@@ -23,7 +23,7 @@ void Tester::apply_loop(int server, sim::Channel<raft::ApplyMsg>& channel, raft:
   const size_t s = static_cast<size_t>(server);
   while (std::optional<raft::ApplyMsg> msg = channel.recv()) {
     // An implementation that reports no events is still checked through its apply stream.
-    if (!options_.implementation->reports_events) checker_->on_apply(server, *msg);
+    if (!options_.implementation->reports_events) observer_->on_apply(server, *msg);
     std::string error;
     if (options_.snapshot) {
       error = apply_snapshot_mode(server, *msg, *peer);

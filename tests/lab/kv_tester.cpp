@@ -24,6 +24,15 @@ KvTester::KvTester(Tester& t, const KvLabTest& test)
     : t_(t), name_(test.name), max_raft_state_(test.max_raft_state) {
   // kvraft's config does not turn on labrpc's long delays: a cut-off clerk learns within 100 ms.
   t_.network().set_long_delays(false);
+  // A failing test's artifacts picture the history (harness.h): read it while this tester lives,
+  // and keep its last copy when it ends (a failed check unwinds it before the artifacts are
+  // written).
+  t_.set_history_source([this] { return history_.to_json(); });
+}
+
+KvTester::~KvTester() {
+  t_.set_history_json(history_.to_json());
+  t_.set_history_source({});
 }
 
 // ---------------------------------------------------------------- servers and clerks
@@ -154,10 +163,12 @@ LinearizabilityOutcome KvTester::check_history() {
 
 void KvTester::end() {
   const LinearizabilityOutcome outcome = check_history();
-  fmt::print("  linearizability: {} ops, {}, {} steps, {:.1f} ms\n", outcome.operations,
-             lin::to_string(outcome.verdict), outcome.steps, outcome.elapsed_ms);
+  if (!t_.quiet()) {
+    fmt::print("  linearizability: {} ops, {}, {} steps, {:.1f} ms\n", outcome.operations,
+               lin::to_string(outcome.verdict), outcome.steps, outcome.elapsed_ms);
+  }
   if (outcome.verdict == lin::Verdict::illegal) {
-    fmt::print("  history picture: {}\n", outcome.picture_path);
+    if (!t_.quiet()) fmt::print("  history picture: {}\n", outcome.picture_path);
     fatal(fmt::format("history is not linearizable; picture: {}; history: {}", outcome.picture_path,
                       outcome.history_path));
   }

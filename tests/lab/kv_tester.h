@@ -60,6 +60,9 @@ struct LinearizabilityOutcome {
 class KvTester {
  public:
   KvTester(Tester& t, const KvLabTest& test);
+  ~KvTester();
+  KvTester(const KvTester&) = delete;
+  KvTester& operator=(const KvTester&) = delete;
 
   Tester& raft() { return t_; }
   int servers() const { return t_.servers(); }

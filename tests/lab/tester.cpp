@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include "scenarios/trace_observer.h"
 #include "sim/runtime.h"
 #include "sim/wire.h"
 
@@ -30,12 +31,15 @@ Tester::Tester(TesterOptions options) : options_(options), rng_(options.seed) {
   world_options.network.latency_tail_mean = Duration::microseconds(100);
   world_options.network.latency_max = Duration::milliseconds(1);
   world_options.disk = options_.disk;
+  if (options_.fibers_max != 0) world_options.fibers_max = static_cast<size_t>(options_.fibers_max);
+  world_options.trace.record_all = options_.record_trace;
   world_ = std::make_unique<sim::World>(world_options);
   rng_ = world_->fork_rng("tester");
   network_ = std::make_unique<LabNetwork>(*world_, options_.servers);
   network_->set_reliable(options_.reliable);
   checker_ = std::make_unique<checkers::SafetyChecker>(
       options_.servers, [this](const checkers::Violation& v) { report_violation(v); });
+  observer_ = std::make_unique<scenarios::TraceObserver>(*world_, *checker_);
   const size_t n = static_cast<size_t>(options_.servers);
   peers_.resize(n);
   connected_.assign(n, false);
@@ -52,7 +56,7 @@ Tester::~Tester() {
   world_.reset();  // first: the peers hold ends into the network and report to the checker
 }
 
-std::optional<std::string> Tester::run(const std::function<void(Tester&)>& body) {
+std::optional<RunFailure> Tester::run(const std::function<void(Tester&)>& body) {
   bool finished = false;
   try {
     finished = world_->run_main(process_, [this, &body] {
@@ -61,27 +65,39 @@ std::optional<std::string> Tester::run(const std::function<void(Tester&)>& body)
       body(*this);
     });
   } catch (const LabFailure& failure) {
-    return std::string(failure.what());
+    return RunFailure{"test", failure.what(), world_->now()};
+  } catch (const std::bad_alloc& error) {
+    return RunFailure{"resource",
+                      "memory ran out: std::bad_alloc (" + std::string(error.what()) + ")",
+                      world_->now()};
   } catch (const std::exception& error) {
-    return "exception: " + std::string(error.what());
+    return RunFailure{"exception", "exception: " + std::string(error.what()), world_->now()};
   }
   const sim::Stats stats = world_->stats();
   figures_.events = stats.events;
   if (finished) return std::nullopt;
   if (const std::optional<sim::Failure>& failure = world_->failure()) {
-    return fmt::format("{} failure at {}: {}", failure->kind, sim::to_string(failure->at),
-                       failure->message);
+    return RunFailure{failure->kind,
+                      fmt::format("{} failure at {}: {}", failure->kind,
+                                  sim::to_string(failure->at), failure->message),
+                      failure->at};
   }
-  return "the run stopped before the test finished";
+  return RunFailure{"test", "the run stopped before the test finished", world_->now()};
 }
 
-void Tester::report_violation(const checkers::Violation& violation) {
-  std::string message = violation.message;
-  message +=
-      fmt::format(" (term {}, index {})\nlast trace events:\n", violation.term, violation.index);
-  for (const sim::TraceEvent& event : world_->trace().recent()) {
-    message += "  " + sim::Trace::to_json(event) + "\n";
+std::vector<std::string> Tester::node_names() const {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < world_->node_count(); ++i) {
+    names.push_back(world_->node_name(static_cast<sim::NodeId>(i)));
   }
+  return names;
+}
+
+// The events before the violation are in the trace (events.jsonl and log.txt of the failure's
+// artifacts, harness.h), not in the message.
+void Tester::report_violation(const checkers::Violation& violation) {
+  const std::string message =
+      fmt::format("{} (term {}, index {})", violation.message, violation.term, violation.index);
   world_->fail(sim::Failure{"safety", message, world_->now(), violation.nodes});
 }
 
@@ -92,7 +108,7 @@ void Tester::sleep(Duration duration) { sim::sleep_for(duration); }
 // ---------------------------------------------------------------- begin and end
 
 void Tester::begin(const std::string& description) {
-  fmt::print("{} ...\n", description);
+  if (!quiet()) fmt::print("{} ...\n", description);
   begin_at_ = world_->now();
   rpcs_at_begin_ = rpc_total();
   bytes_at_begin_ = bytes_total();
@@ -108,6 +124,7 @@ void Tester::end() {
   figures_.rpcs = rpc_total() - rpcs_at_begin_;
   figures_.bytes = bytes_total() - bytes_at_begin_;
   figures_.commands = max_index_ - max_index_at_begin_ + (ops_ - ops_at_begin_);
+  if (quiet()) return;
   fmt::print("  ... Passed --  {:4.1f}  {} {:4} {:7} {:4}\n", figures_.simulated_s,
              options_.servers, figures_.rpcs, figures_.bytes, figures_.commands);
 }
@@ -125,7 +142,7 @@ void Tester::boot(int server) {
   context.options.mutant = options_.mutant;
   context.persister = &world_->persister(server);
   context.apply = apply;
-  context.observer = checker_.get();
+  context.observer = observer_.get();
   std::shared_ptr<raft::Peer> peer = options_.implementation->make(std::move(context));
   RAFTSIM_ASSERT(peer != nullptr);
   sim::keep(peer);
@@ -148,7 +165,7 @@ void Tester::boot_service(int server, std::shared_ptr<raft::Peer> peer,
     sim::keep(service_apply);
     sim::go("tester apply relay", [this, server, apply, service_apply] {
       while (std::optional<raft::ApplyMsg> msg = apply->recv()) {
-        checker_->on_apply(server, *msg);
+        observer_->on_apply(server, *msg);
         if (!service_apply->send(std::move(*msg))) return;
       }
     });

@@ -5,11 +5,14 @@
 // (checkers/safety.h) fed by every peer, and one tester process that runs the test body. Its
 // methods are config.go's and must be called from the body (or fibers it spawns with sim::go).
 // A failed check throws LabFailure with the course's message; the safety checker ends the run
-// with kind "safety". Crashing a server destroys its fibers and volatile state; its disk keeps
-// what was saved (an in-progress save is lost, which the course's orphaned persister copy
-// models). Restarting builds a new instance from the disk with a new apply channel, after the
-// tester restored the service's state from the saved snapshot. With ServiceHooks (the KV labs),
-// a service above Raft reads the apply channel and restores its own state instead.
+// with kind "safety". Every protocol event the peers report goes through a
+// scenarios::TraceObserver to the checker, so it is in the trace (fingerprinted, and shown by the
+// log and the Perfetto trace a failing test writes, harness.h). Crashing a server destroys its
+// fibers and volatile state; its disk keeps what was saved (an in-progress save is lost, which the
+// course's orphaned persister copy models). Restarting builds a new instance from the disk with a
+// new apply channel, after the tester restored the service's state from the saved snapshot. With
+// ServiceHooks (the KV labs), a service above Raft reads the apply channel and restores its own
+// state instead.
 #pragma once
 
 #include <cstdint>
@@ -57,8 +60,19 @@ struct TesterOptions {
   const raft::Implementation* implementation = nullptr;
   raft::Mutant mutant = raft::Mutant::none;  // RAFTSIM_MUTANT: a deliberate bug to switch on
   uint64_t seed = 1;
-  ServiceHooks service;   // empty: the Raft labs' apply readers
-  sim::DiskOptions disk;  // the servers' disks; default: the world's default disk
+  ServiceHooks service;       // empty: the Raft labs' apply readers
+  sim::DiskOptions disk;      // the servers' disks; default: the world's default disk
+  uint64_t fibers_max = 0;    // RAFTSIM_FIBERS_MAX (sim::WorldOptions::fibers_max); 0 = default
+  bool record_trace = false;  // keep every trace event, for a failure's artifacts
+  bool quiet = false;         // print nothing (the course's lines): a failure's re-run
+};
+
+// Why a run failed: `kind` is "test" for a failed check of the tester (LabFailure), else the
+// world's failure kind ("safety", "deadlock", "lock", "exception", "budget", "resource").
+struct RunFailure {
+  std::string kind;
+  std::string message;
+  sim::Instant at;
 };
 
 // Figures of one finished run, for the summary line and the closing note.
@@ -77,9 +91,20 @@ class Tester {
   Tester(const Tester&) = delete;
   Tester& operator=(const Tester&) = delete;
 
-  // Starts and connects every server, runs `body`, and returns the failure report, if any.
-  std::optional<std::string> run(const std::function<void(Tester&)>& body);
+  // Starts and connects every server, runs `body`, and returns the failure, if any.
+  std::optional<RunFailure> run(const std::function<void(Tester&)>& body);
   const RunFigures& figures() const { return figures_; }
+  bool quiet() const { return options_.quiet; }
+  const sim::World& world() const { return *world_; }
+  uint64_t fingerprint() const { return world_->fingerprint(); }
+  std::vector<std::string> node_names() const;  // by sim::NodeId: "s0".., then "tester"
+  // The client history of a service test (raftsim-history/1), for a failure's picture: the
+  // KV tester registers where to read it while it lives and leaves its last copy when it ends.
+  void set_history_source(std::function<std::string()> source) {
+    history_source_ = std::move(source);
+  }
+  void set_history_json(std::string json) { history_json_ = std::move(json); }
+  std::string history_json() const { return history_source_ ? history_source_() : history_json_; }
 
   // ---- config.go
   void begin(const std::string& description);
@@ -133,6 +158,7 @@ class Tester {
   std::unique_ptr<sim::World> world_;
   std::unique_ptr<LabNetwork> network_;
   std::unique_ptr<checkers::SafetyChecker> checker_;
+  std::unique_ptr<raft::Observer> observer_;  // the trace, then the checker
   sim::NodeId process_ = sim::kNoNode;
   sim::Rng rng_;
   std::vector<std::shared_ptr<raft::Peer>> peers_;
@@ -149,6 +175,8 @@ class Tester {
   uint64_t ops_ = 0;
   uint64_t ops_at_begin_ = 0;
   RunFigures figures_;
+  std::function<std::string()> history_source_;
+  std::string history_json_;
 };
 
 // Commands are bytes; the course's tests use ints, encoded as a wire int64.

@@ -30,7 +30,7 @@ size_t severity_rank(int exit_code) {
 
 struct Totals {
   uint64_t failed = 0;
-  uint64_t resource = 0;  // stopped by the wall-time or memory guard: not failures
+  uint64_t resource = 0;  // stopped by a resource limit (guard, fiber cap): not failures
   uint64_t checked = 0;
   uint64_t mismatches = 0;
   double sim_s = 0;
@@ -125,8 +125,9 @@ std::string summary_text(const CampaignInfo& info, const CampaignResult& result)
       fmt::format("  seeds run {}: {} ok, {} failed{}", ran, ran - totals.failed - totals.resource,
                   totals.failed, kinds.empty() ? "" : " (" + kinds + ")");
   if (totals.resource > 0) {
-    text += fmt::format(", {} stopped by a resource limit (--seed-timeout-s, --seed-memory-mb)",
-                        totals.resource);
+    text += fmt::format(
+        ", {} stopped by a resource limit (--seed-timeout-s, --seed-memory-mb, --fibers-max)",
+        totals.resource);
   }
   text += "\n";
   if (info.determinism_fraction > 0) {

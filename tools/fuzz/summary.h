@@ -5,8 +5,10 @@
 // severe failure kind among them, in this order (most severe first):
 //   nondeterminism (5) > crash (4) > safety (1) > linearizability (2) > liveness (3) > unknown (6)
 //   > resource (7).
-// A seed stopped by its wall-time or memory guard (resource) is counted apart from the failures:
-// it says nothing about the implementation, only that the run was larger than its limits.
+// A seed stopped by a resource limit (resource: its wall-time or memory guard, the fiber cap, a
+// stack or allocation the system refused) is counted apart from the failures, with its message:
+// the guard says nothing about the implementation, only that the run was larger than its limits;
+// the fiber cap usually says the implementation spawns without bound.
 // Nondeterminism comes first because it makes every other verdict of the binary untrustworthy;
 // a crash next because it hides what the run would have shown; then the properties from the
 // strongest (a safety violation is a bug in any execution) to the weakest (liveness needs a

@@ -1,14 +1,14 @@
-#include "tools/history_picture.h"
+#include "views/history_picture.h"
 
 #include "checkers/linearizability/check.h"
 #include "checkers/linearizability/history_html.h"
 #include "checkers/linearizability/history_json.h"
 
-namespace raftsim::cli {
+namespace views {
 
-std::string run_history_html(const scenarios::RunResult& result, const std::string& title) {
+std::string history_html(const std::string& history_json, const std::string& title) {
   namespace lin = checkers::linearizability;
-  const lin::AnyHistory history = lin::read_history_json(result.history_json, title);
+  const lin::AnyHistory history = lin::read_history_json(history_json, title);
   lin::CheckOptions options;
   options.time_budget_ms = 0;  // deterministic, as in the runner: only the step budget
   options.steps_max = uint64_t{1} << 30;
@@ -16,4 +16,4 @@ std::string run_history_html(const scenarios::RunResult& result, const std::stri
   return lin::render_history_html({lin::picture_input(history, checked, title)});
 }
 
-}  // namespace raftsim::cli
+}  // namespace views

@@ -18,7 +18,7 @@
 
 #include "sim/trace.h"
 
-namespace raftsim::cli {
+namespace views {
 
 // Parses "vote,append" or "all"; nullopt and `error` set for an unknown topic or an empty list.
 std::optional<std::set<std::string>> parse_log_topics(const std::string& list, std::string* error);
@@ -47,4 +47,4 @@ class LogView {
   std::FILE* out_;
 };
 
-}  // namespace raftsim::cli
+}  // namespace views

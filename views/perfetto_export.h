@@ -20,10 +20,10 @@
 
 #include "sim/trace.h"
 
-namespace raftsim::cli {
+namespace views {
 
 // `node_names` by sim::NodeId (RunResult::node_names); the first `servers` are Raft servers.
 std::string perfetto_json(const std::vector<sim::TraceEvent>& trace,
                           const std::vector<std::string>& node_names, int servers);
 
-}  // namespace raftsim::cli
+}  // namespace views

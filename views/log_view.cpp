@@ -1,11 +1,11 @@
-#include "tools/log_view.h"
+#include "views/log_view.h"
 
 #include <fmt/core.h>
 
 #include <array>
 #include <utility>
 
-namespace raftsim::cli {
+namespace views {
 namespace {
 
 // The topics and their ANSI colours (SGR codes).
@@ -131,4 +131,4 @@ void LogView::operator()(const sim::TraceEvent& event) {
   }
 }
 
-}  // namespace raftsim::cli
+}  // namespace views

@@ -1,4 +1,4 @@
-#include "tools/perfetto_export.h"
+#include "views/perfetto_export.h"
 
 #include <fmt/core.h>
 
@@ -7,7 +7,7 @@
 #include <set>
 #include <sstream>
 
-namespace raftsim::cli {
+namespace views {
 namespace {
 
 using Json = nlohmann::ordered_json;
@@ -250,4 +250,4 @@ std::string perfetto_json(const std::vector<sim::TraceEvent>& trace,
   return writer.write();
 }
 
-}  // namespace raftsim::cli
+}  // namespace views
