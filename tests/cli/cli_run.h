@@ -81,15 +81,13 @@ class ScratchDir {
   std::filesystem::path path_;
 };
 
-// Runs `ENV raftsim ARGS` in the current directory through a shell (ENV: "A=1 B=2" or ""). The
-// output is stdout, followed in time order by stderr when `with_stderr` (2>&1), else stdout alone.
+// Runs `command` through a shell: its exit code and what it wrote to the pipe (stdout, and
+// stderr too when the command redirects it there), without sanitizer notes.
 struct Piped {
   int exit_code = -1;
   std::string output;
 };
-inline Piped run_piped(const std::string& env, const std::string& args, bool with_stderr = true) {
-  const std::string command = env + " " + std::string(RAFTSIM_BINARY) + " " + args +
-                              (with_stderr ? " 2>&1" : " 2>/dev/null");
+inline Piped run_shell(const std::string& command) {
   Piped piped;
   FILE* pipe = popen(command.c_str(), "r");
   REQUIRE(pipe != nullptr);
@@ -100,6 +98,13 @@ inline Piped run_piped(const std::string& env, const std::string& args, bool wit
   piped.output = without_sanitizer_notes(std::move(piped.output));
   piped.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return piped;
+}
+
+// Runs `ENV raftsim ARGS` in the current directory through a shell (ENV: "A=1 B=2" or ""). The
+// output is stdout, followed in time order by stderr when `with_stderr` (2>&1), else stdout alone.
+inline Piped run_piped(const std::string& env, const std::string& args, bool with_stderr = true) {
+  return run_shell(env + " " + std::string(RAFTSIM_BINARY) + " " + args +
+                   (with_stderr ? " 2>&1" : " 2>/dev/null"));
 }
 
 // A short, fault-free scenario (2 s of faults phase) for fast end-to-end tests.

@@ -16,23 +16,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;  // stdout only
-};
-
-// Runs `ENV COMMAND` in `dir` through a shell; stderr is dropped.
-Outcome run_in(const fs::path& dir, const std::string& env_and_command) {
-  const std::string command = "cd '" + dir.string() + "' && " + env_and_command + " 2>/dev/null";
-  Outcome outcome;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) outcome.out.append(buffer, n);
-  const int status = pclose(pipe);
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return outcome;
+// Runs `ENV COMMAND` in `dir` through a shell; `output` is stdout only (stderr is dropped).
+cli_test::Piped run_in(const fs::path& dir, const std::string& env_and_command) {
+  return cli_test::run_shell("cd '" + dir.string() + "' && " + env_and_command + " 2>/dev/null");
 }
 
 std::string line_after(const std::string& text, const std::string& prefix) {
@@ -65,26 +51,28 @@ const std::vector<std::string> kRaftFiles = {"failure.txt", "log.txt", "trace.pe
 TEST_CASE("lab failure: a failing test prints seed, kind, reproduce and artifacts, no raw events",
           "[cli][lab]") {
   const cli_test::ScratchDir dir("lab-failure");
-  const Outcome o = run_in(dir.path(), std::string("RAFTSIM_IMPL=skeleton RAFTSIM_SEED=3 ") +
-                                           RAFTSIM_LAB_3A + " TestInitialElection3A");
-  INFO(o.out);
+  const cli_test::Piped o =
+      run_in(dir.path(), std::string("RAFTSIM_IMPL=skeleton RAFTSIM_SEED=3 ") + RAFTSIM_LAB_3A +
+                             " TestInitialElection3A");
+  INFO(o.output);
   CHECK(o.exit_code != 0);
-  CHECK_THAT(o.out, Catch::Contains("TestInitialElection3A failed on seed 3 with implementation "
-                                    "skeleton:\nexpected one leader, got none\n  seed 3, kind "
-                                    "test, fingerprint "));
-  CHECK(line_after(o.out, "  reproduce: ") == std::string("RAFTSIM_SEED=3 RAFTSIM_IMPL=skeleton ") +
-                                                  RAFTSIM_LAB_3A + " TestInitialElection3A");
-  CHECK(line_after(o.out, "  artifacts: ") ==
+  CHECK_THAT(o.output, Catch::Contains("TestInitialElection3A failed on seed 3 with implementation "
+                                       "skeleton:\nexpected one leader, got none\n  seed 3, kind "
+                                       "test, fingerprint "));
+  CHECK(line_after(o.output, "  reproduce: ") ==
+        std::string("RAFTSIM_SEED=3 RAFTSIM_IMPL=skeleton ") + RAFTSIM_LAB_3A +
+            " TestInitialElection3A");
+  CHECK(line_after(o.output, "  artifacts: ") ==
         "raftsim-lab-failures/TestInitialElection3A-skeleton-seed3 (failure.txt, log.txt, "
         "trace.perfetto.json, events.jsonl)");
-  CHECK_THAT(o.out, !Catch::Contains("\"at_ns\"") && !Catch::Contains("last trace events"));
+  CHECK_THAT(o.output, !Catch::Contains("\"at_ns\"") && !Catch::Contains("last trace events"));
 
   const fs::path artifacts =
       dir.path() / "raftsim-lab-failures/TestInitialElection3A-skeleton-seed3";
   for (const std::string& file : kRaftFiles) CHECK(fs::file_size(artifacts / file) > 0);
   const std::string failure = cli_test::read_text(artifacts / "failure.txt");
   CHECK_THAT(failure, Catch::Contains("kind: test\n") &&
-                          Catch::Contains("fingerprint: " + fingerprint_of(o.out) + "\n") &&
+                          Catch::Contains("fingerprint: " + fingerprint_of(o.output) + "\n") &&
                           Catch::Contains("(identical)") &&
                           Catch::Contains("expected one leader, got none"));
   // Every line of events.jsonl is one event; the Perfetto trace is one JSON object.
@@ -100,17 +88,18 @@ TEST_CASE("lab failure: a failing test prints seed, kind, reproduce and artifact
 TEST_CASE("lab failure: the reproduce command reproduces the failure and its fingerprint",
           "[cli][lab]") {
   const cli_test::ScratchDir dir("lab-reproduce");
-  const Outcome first = run_in(dir.path(), std::string("RAFTSIM_KV=skeleton RAFTSIM_SEED=2 ") +
-                                               RAFTSIM_LAB_4A + " TestBasic4A");
-  INFO(first.out);
-  const std::string reproduce = line_after(first.out, "  reproduce: ");
+  const cli_test::Piped first =
+      run_in(dir.path(),
+             std::string("RAFTSIM_KV=skeleton RAFTSIM_SEED=2 ") + RAFTSIM_LAB_4A + " TestBasic4A");
+  INFO(first.output);
+  const std::string reproduce = line_after(first.output, "  reproduce: ");
   CHECK(reproduce == std::string("RAFTSIM_SEED=2 RAFTSIM_IMPL=reference RAFTSIM_KV=skeleton ") +
                          RAFTSIM_LAB_4A + " TestBasic4A");
-  const Outcome again = run_in(dir.path(), "RAFTSIM_LAB_ARTIFACTS=again " + reproduce);
-  INFO(again.out);
+  const cli_test::Piped again = run_in(dir.path(), "RAFTSIM_LAB_ARTIFACTS=again " + reproduce);
+  INFO(again.output);
   CHECK(again.exit_code == first.exit_code);
-  REQUIRE(fingerprint_of(first.out).size() == 16);
-  CHECK(fingerprint_of(again.out) == fingerprint_of(first.out));
+  REQUIRE(fingerprint_of(first.output).size() == 16);
+  CHECK(fingerprint_of(again.output) == fingerprint_of(first.output));
   // The KV labs picture the client history too.
   const fs::path artifacts = dir.path() / "raftsim-lab-failures/TestBasic4A-kv-skeleton-seed2";
   CHECK(nlohmann::json::parse(cli_test::read_text(artifacts / "history.json"))["format"] ==
@@ -122,10 +111,10 @@ TEST_CASE("lab failure: the same failing seed twice writes the same artifacts", 
   const cli_test::ScratchDir dir("lab-determinism");
   const std::string command =
       std::string("RAFTSIM_KV=skeleton RAFTSIM_SEED=1 ") + RAFTSIM_LAB_4A + " TestBasic4A";
-  const Outcome one = run_in(dir.path(), "RAFTSIM_LAB_ARTIFACTS=one " + command);
-  const Outcome two = run_in(dir.path(), "RAFTSIM_LAB_ARTIFACTS=two " + command);
-  REQUIRE(fingerprint_of(one.out).size() == 16);
-  CHECK(fingerprint_of(one.out) == fingerprint_of(two.out));
+  const cli_test::Piped one = run_in(dir.path(), "RAFTSIM_LAB_ARTIFACTS=one " + command);
+  const cli_test::Piped two = run_in(dir.path(), "RAFTSIM_LAB_ARTIFACTS=two " + command);
+  REQUIRE(fingerprint_of(one.output).size() == 16);
+  CHECK(fingerprint_of(one.output) == fingerprint_of(two.output));
   const std::string name = "TestBasic4A-kv-skeleton-seed1";
   // The picture says how long its check took in wall time: the one figure that may differ.
   const std::regex wall("checked in [0-9.]+ ms");
@@ -148,7 +137,7 @@ TEST_CASE("lab failure: RAFTSIM_LOG picks log.txt's topics and is validated", "[
       dir.path() / "raftsim-lab-failures/TestBasic4A-kv-skeleton-seed1/log.txt"));
   REQUIRE_FALSE(lines.empty());
   for (const std::string& line : lines) CHECK_THAT(line, Catch::Contains(" ROLE "));
-  const Outcome bad = run_in(dir.path(), "RAFTSIM_LOG=votes " + command);
+  const cli_test::Piped bad = run_in(dir.path(), "RAFTSIM_LOG=votes " + command);
   CHECK(bad.exit_code != 0);
-  CHECK_THAT(bad.out, Catch::Contains("RAFTSIM_LOG=votes: unknown log topic 'votes'"));
+  CHECK_THAT(bad.output, Catch::Contains("RAFTSIM_LOG=votes: unknown log topic 'votes'"));
 }

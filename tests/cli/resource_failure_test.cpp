@@ -12,29 +12,15 @@
 
 namespace {
 
-struct Outcome {
-  int exit_code = -1;
-  std::string output;  // stdout, then stderr
-};
-
-// Runs `ENV PROGRAM ARGS` in `dir` through a shell.
-Outcome run_in(const std::filesystem::path& dir, const std::string& env, const std::string& program,
-               const std::string& args) {
-  const std::string command =
-      "cd '" + dir.string() + "' && " + env + " " + program + " " + args + " 2>&1";
-  Outcome outcome;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) outcome.output.append(buffer, n);
-  const int status = pclose(pipe);
-  outcome.output = cli_test::without_sanitizer_notes(std::move(outcome.output));
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return outcome;
+// Runs `ENV PROGRAM ARGS` in `dir` through a shell; `output` is stdout, then stderr.
+cli_test::Piped run_in(const std::filesystem::path& dir, const std::string& env,
+                       const std::string& program, const std::string& args) {
+  return cli_test::run_shell("cd '" + dir.string() + "' && " + env + " " + program + " " + args +
+                             " 2>&1");
 }
 
-Outcome flood(const std::filesystem::path& dir, const std::string& env, const std::string& args) {
+cli_test::Piped flood(const std::filesystem::path& dir, const std::string& env,
+                      const std::string& args) {
   return run_in(dir, env, RAFTSIM_FLOOD_BINARY, args);
 }
 
@@ -51,7 +37,8 @@ std::string line_after(const std::string& text, const std::string& prefix) {
 TEST_CASE("cli resource: a Raft flooding fibers ends a run as resource with seed and reproduce",
           "[cli][resource]") {
   const cli_test::ScratchDir dir("resource-run");
-  const Outcome o = flood(dir.path(), "", "run calm --seed 4 --impl flood --fibers-max 300");
+  const cli_test::Piped o =
+      flood(dir.path(), "", "run calm --seed 4 --impl flood --fibers-max 300");
   INFO(o.output);
   CHECK(o.exit_code == 7);
   CHECK_THAT(o.output, Catch::Contains("calm seed 4 impl flood: resource"));
@@ -63,7 +50,8 @@ TEST_CASE("cli resource: a Raft flooding fibers ends a run as resource with seed
   // The reproduce line runs the same run: the same outcome and fingerprint.
   const std::string fingerprint = line_after(o.output, "  fingerprint ");
   REQUIRE(fingerprint.size() == 16);
-  const Outcome again = flood(dir.path(), "", reproduce.substr(std::string("raftsim ").size()));
+  const cli_test::Piped again =
+      flood(dir.path(), "", reproduce.substr(std::string("raftsim ").size()));
   CHECK(again.exit_code == 7);
   CHECK(line_after(again.output, "  fingerprint ") == fingerprint);
 }
@@ -71,7 +59,8 @@ TEST_CASE("cli resource: a Raft flooding fibers ends a run as resource with seed
 TEST_CASE("cli resource: RAFTSIM_FIBERS_MAX sets the cap, and the reproduce line keeps it",
           "[cli][resource]") {
   const cli_test::ScratchDir dir("resource-env");
-  const Outcome o = flood(dir.path(), "RAFTSIM_FIBERS_MAX=200", "run calm --seed 2 --impl flood");
+  const cli_test::Piped o =
+      flood(dir.path(), "RAFTSIM_FIBERS_MAX=200", "run calm --seed 2 --impl flood");
   INFO(o.output);
   CHECK(o.exit_code == 7);
   CHECK_THAT(o.output, Catch::Contains("with 200 fibers alive"));
@@ -82,7 +71,7 @@ TEST_CASE("cli resource: RAFTSIM_FIBERS_MAX sets the cap, and the reproduce line
 TEST_CASE("cli resource: fuzz counts flooding seeds as resource, writes reports, replay matches",
           "[cli][resource]") {
   const cli_test::ScratchDir dir("resource-fuzz");
-  const Outcome o =
+  const cli_test::Piped o =
       flood(dir.path(), "", "fuzz calm --impl flood --seeds 2 --jobs 1 --fibers-max 300 --out out");
   INFO(o.output);
   CHECK(o.exit_code == 7);
@@ -95,7 +84,7 @@ TEST_CASE("cli resource: fuzz counts flooding seeds as resource, writes reports,
   CHECK(j["fibers_max"] == 300);
   CHECK_THAT(j["failure"]["message"].get<std::string>(), Catch::Contains("fiber cap reached"));
   // The report keeps the cap, so replaying it reproduces the failure and the fingerprint.
-  const Outcome replayed = flood(dir.path(), "", "replay out/calm-seed1.json");
+  const cli_test::Piped replayed = flood(dir.path(), "", "replay out/calm-seed1.json");
   INFO(replayed.output);
   CHECK(replayed.exit_code == 7);
   CHECK_THAT(replayed.output, Catch::Contains("failure reproduced, fingerprint identical"));
@@ -107,7 +96,8 @@ TEST_CASE("cli resource: --fibers-max and RAFTSIM_FIBERS_MAX refuse 0, negatives
   const cli_test::ScratchDir dir("resource-usage");
   for (const char* value : {"0", "-3", "abc", "10000001"}) {
     for (const char* command : {"run calm", "replay nothing.json", "fuzz calm --seeds 1", "lab"}) {
-      const Outcome o = flood(dir.path(), "", std::string(command) + " --fibers-max " + value);
+      const cli_test::Piped o =
+          flood(dir.path(), "", std::string(command) + " --fibers-max " + value);
       INFO(command << " --fibers-max " << value << "\n" << o.output);
       CHECK(o.exit_code == 64);
       CHECK_THAT(o.output, Catch::Contains(std::string("--fibers-max: got '") + value +
@@ -115,7 +105,8 @@ TEST_CASE("cli resource: --fibers-max and RAFTSIM_FIBERS_MAX refuse 0, negatives
                                            "expected a whole number of fibers from 1 to "
                                            "10000000"));
     }
-    const Outcome o = flood(dir.path(), std::string("RAFTSIM_FIBERS_MAX=") + value, "run calm");
+    const cli_test::Piped o =
+        flood(dir.path(), std::string("RAFTSIM_FIBERS_MAX=") + value, "run calm");
     INFO("RAFTSIM_FIBERS_MAX=" << value << "\n" << o.output);
     CHECK(o.exit_code == 64);
     CHECK_THAT(o.output, Catch::Contains("$RAFTSIM_FIBERS_MAX"));
@@ -128,9 +119,10 @@ TEST_CASE("cli resource: raftsim lab reports a flooding Raft as resource, exit 7
   // The tests' flooding 3A program, as this raftsim's lab_3a.
   std::filesystem::create_directories(dir.path() / "labs");
   std::filesystem::create_symlink(RAFTSIM_LAB_3A_FLOOD, dir.path() / "labs" / "lab_3a");
-  const Outcome o = flood(dir.path(), "",
-                          "lab --lab-dir labs --part 3A --test TestInitialElection3A --impl flood "
-                          "--fibers-max 300 --quiet");
+  const cli_test::Piped o =
+      flood(dir.path(), "",
+            "lab --lab-dir labs --part 3A --test TestInitialElection3A --impl flood "
+            "--fibers-max 300 --quiet");
   INFO(o.output);
   CHECK(o.exit_code == 7);
   CHECK_THAT(o.output, Catch::Contains("RAFTSIM_SEED=1 RAFTSIM_IMPL=flood RAFTSIM_FIBERS_MAX=300 "
@@ -141,9 +133,10 @@ TEST_CASE("cli resource: raftsim lab reports a flooding Raft as resource, exit 7
   CHECK(artifacts == "raftsim-lab-failures/TestInitialElection3A-flood-seed1");
   CHECK(std::filesystem::exists(dir.path() / artifacts / "failure.txt"));
   // --json carries each failure's kind and artifact directory.
-  const Outcome j = flood(dir.path(), "",
-                          "lab --lab-dir labs --part 3A --test TestInitialElection3A --impl flood "
-                          "--fibers-max 300 --json --quiet");
+  const cli_test::Piped j =
+      flood(dir.path(), "",
+            "lab --lab-dir labs --part 3A --test TestInitialElection3A --impl flood "
+            "--fibers-max 300 --json --quiet");
   INFO(j.output);
   CHECK(j.exit_code == 7);
   const nlohmann::json failure = nlohmann::json::parse(j.output)["tests"][0]["failures"][0];
