@@ -132,6 +132,9 @@ Report parse(const Json& j, const std::string& source) {
     r.nodes = node_list(failure);
   }
   r.fingerprint = fingerprint_from_hex(string_field(j, "fingerprint"));
+  r.fingerprint_version =
+      static_cast<uint64_t>(optional_integer(j, "fingerprint_version", "$", 1, INT64_MAX));
+  if (r.fingerprint_version == 0) r.fingerprint_version = 1;  // written before versions
   r.sim_ms = optional_integer(j, "sim_ms", "$", 0, INT64_MAX);
   r.operations = static_cast<uint64_t>(optional_integer(j, "operations", "$", 0, INT64_MAX));
   r.fibers_max = static_cast<uint64_t>(optional_integer(j, "fibers_max", "$", 0, kFibersMaxMax));
@@ -157,6 +160,7 @@ Report make_report(const Scenario& scenario, uint64_t seed, const RunOptions& op
     r.nodes = result.failure->nodes;
   }
   r.fingerprint = result.fingerprint;
+  r.fingerprint_version = sim::kFingerprintVersion;
   r.sim_ms = result.stats.simulated.ms();
   r.operations = result.operations;
   r.fibers_max = options.fibers_max;
@@ -182,6 +186,7 @@ std::string report_json(const Report& r, const std::string& report_path) {
                         {"nodes", r.nodes}};
   }
   j["fingerprint"] = fmt::format("{:016x}", r.fingerprint);
+  j["fingerprint_version"] = r.fingerprint_version;
   j["sim_ms"] = r.sim_ms;
   j["operations"] = r.operations;
   if (r.fibers_max != 0)

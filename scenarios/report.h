@@ -35,6 +35,8 @@ struct Report {
   int64_t at_ns = 0;
   std::vector<int> nodes;
   uint64_t fingerprint = 0;
+  // sim::kFingerprintVersion of the build that wrote it; reports written before it existed are 1.
+  uint64_t fingerprint_version = 1;
   int64_t sim_ms = 0;
   uint64_t operations = 0;
   uint64_t fibers_max = 0;  // the run's fiber cap (RunOptions::fibers_max); 0 = the default

@@ -86,4 +86,11 @@ class Trace {
 // "0123456789abcdef": how fingerprints are shown everywhere.
 std::string fingerprint_hex(uint64_t fingerprint);
 
+// The version of what a run folds into its fingerprint. Every commit that changes the fingerprint
+// of the same scenario, seed and implementation (the runtime's event order, the trace's canonical
+// encoding, what the built-in implementations do or save) bumps it by one, in that commit. Reports
+// record it, so a replay of a report from another version says so instead of claiming that the
+// run is not deterministic.
+inline constexpr uint64_t kFingerprintVersion = 1;
+
 }  // namespace sim

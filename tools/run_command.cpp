@@ -133,6 +133,8 @@ int replay(const RunArgs& args) {
   // With other code the run is a comparison, not a reproduction: its fingerprint may differ.
   const bool same_code = run_args.impl == report.impl && run_args.kv == report.kv &&
                          raft::find_mutant(run_args.mutant) == raft::find_mutant(report.mutant);
+  // A report from a build that folds fingerprints differently runs differently here: a comparison.
+  const bool same_version = report.fingerprint_version == sim::kFingerprintVersion;
   scenarios::RunOptions options = run_options(run_args, report.scenario);
   options.guard.stall_note = [command = "raftsim replay " + views::shell_quote(args.scenario)](
                                  uint64_t) { return "run it again with: " + command; };
@@ -154,6 +156,7 @@ int replay(const RunArgs& args) {
     nlohmann::ordered_json j = result_json(report.scenario.name, report.seed, options, result);
     j["report"] = args.scenario;
     j["same_code"] = same_code;
+    j["same_fingerprint_version"] = same_version;
     j["same_failure"] = same_status && same_property;
     j["same_fingerprint"] = same_fingerprint;
     fmt::print("{}\n", j.dump());
@@ -162,6 +165,14 @@ int replay(const RunArgs& args) {
     fmt::print("  replay of {} with other code (the report ran impl {}): {} then, {} now\n",
                args.scenario, report_code, scenarios::to_string(report.status),
                scenarios::to_string(result.status));
+  } else if (!same_version) {
+    fmt::print("{}", result_text(report.scenario.name, report.seed, options, result));
+    fmt::print(
+        "  replay of {} written by a raftsim of another fingerprint version ({}, this build {}): "
+        "the same seed runs differently across versions, so this compares outcomes: {} then, "
+        "{} now\n",
+        args.scenario, report.fingerprint_version, sim::kFingerprintVersion,
+        scenarios::to_string(report.status), scenarios::to_string(result.status));
   } else {
     const std::string reproduce = "raftsim replay " + views::shell_quote(args.scenario) +
                                   (run_args.guard.fibers_max != report.fibers_max
@@ -175,7 +186,7 @@ int replay(const RunArgs& args) {
                                 : fmt::format("DIFFERS (report {:016x})", report.fingerprint));
   }
   if (!write_outputs(args, report.scenario, report.seed, result)) return kExitBadInput;
-  if (same_code && !same_fingerprint) return kExitNondeterminism;
+  if (same_code && same_version && !same_fingerprint) return kExitNondeterminism;
   return scenarios::exit_code(result.status);
 }
 

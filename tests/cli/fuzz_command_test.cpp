@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "sim/trace.h"
 #include "tests/cli/cli_run.h"
 
 namespace {
@@ -71,6 +72,31 @@ TEST_CASE("fuzz: each failing seed gets a report whose replay reproduces it", "[
     CHECK(replay.exit_code == 3);
     CHECK_THAT(replay.out, Catch::Contains("failure reproduced, fingerprint identical"));
   }
+}
+
+TEST_CASE("replay: a report from another fingerprint version is a comparison, not nondeterminism",
+          "[fuzz][replay]") {
+  ScratchDir dir("fuzz-version");
+  dir.write("short.json", cli_test::kShortCalm);
+  const Result r = dir.raftsim("fuzz short.json --seeds 1 --impl skeleton --out fails");
+  REQUIRE(r.exit_code == 3);
+  json report = json::parse(cli_test::read_text(dir.path() / "fails/short-calm-seed1.json"));
+  CHECK(report["fingerprint_version"].get<uint64_t>() >= 1);
+  // Written by another version, with a fingerprint this build cannot produce.
+  report["fingerprint_version"] = report["fingerprint_version"].get<uint64_t>() + 1;
+  report["fingerprint"] = "0123456789abcdef";
+  dir.write("other.json", report.dump());
+  const Result other = dir.raftsim("replay other.json");
+  CHECK(other.exit_code == 3);  // the run's own outcome, not 5
+  CHECK_THAT(other.out, Catch::Contains("another fingerprint version") &&
+                            Catch::Contains("liveness then, liveness now"));
+  CHECK_THAT(other.out, !Catch::Contains("DIFFERS"));
+  // Reports written before versions existed read as version 1.
+  report.erase("fingerprint_version");
+  dir.write("old.json", report.dump());
+  const Result old = dir.raftsim("replay old.json --json");
+  INFO(old.out << old.err);
+  CHECK(json::parse(old.out)["same_fingerprint_version"] == (sim::kFingerprintVersion == 1));
 }
 
 TEST_CASE("fuzz: results come back in seed order and do not depend on --jobs", "[fuzz]") {
