@@ -9,7 +9,6 @@
 #include "checkers/api_contract.h"
 #include "checkers/convergence.h"
 #include "checkers/linearizability/check.h"
-#include "checkers/linearizability/history_json.h"
 #include "checkers/progress.h"
 #include "checkers/safety.h"
 #include "raft/kv/clerk.h"
@@ -481,9 +480,9 @@ void Run::main_loop() {
 
 void Run::judge_history(RunResult& result) {
   namespace lin = checkers::linearizability;
-  result.history_json = recorder_.to_json();
-  result.operations = recorder_.size();
-  for (const kv::RecordedOp& op : recorder_.operations()) {
+  result.history = recorder_.take_operations();
+  result.operations = result.history.size();
+  for (const kv::RecordedOp& op : result.history) {
     result.operations_ok += op.return_ns.has_value() ? 1 : 0;
   }
   if (!scenario_.checks.linearizability) {
@@ -498,8 +497,7 @@ void Run::judge_history(RunResult& result) {
   lin::CheckOptions check_options;
   check_options.time_budget_ms = 0;  // deterministic: only the step budget
   check_options.steps_max = options_.checker_steps_max;
-  const lin::CheckResult check =
-      lin::check(lin::read_history_json(result.history_json, "run"), check_options);
+  const lin::CheckResult check = lin::check(checker_history(result.history), check_options);
   result.checker_ms = checker_wall.milliseconds();
   result.linearizability = std::string(lin::to_string(check.verdict));
   if (failure_ && failure_->status != Status::liveness) return;
@@ -577,6 +575,27 @@ std::vector<std::string> node_names(const Scenario& scenario) {
   for (int i = 0; i < scenario.workload.clients; ++i) names.push_back(fmt::format("c{}", i));
   return names;
 }
+
+checkers::linearizability::KvHistory checker_history(const std::vector<kv::RecordedOp>& ops) {
+  namespace lin = checkers::linearizability;
+  lin::KvHistory history;
+  history.operations.reserve(ops.size());
+  for (const kv::RecordedOp& op : ops) {
+    lin::Operation<lin::KvModel>& out = history.operations.emplace_back();
+    out.client = op.client;
+    out.call_ns = op.call_ns;
+    out.return_ns = op.return_ns;
+    out.call.op = op.kind == kv::OpKind::get   ? lin::KvOp::get
+                  : op.kind == kv::OpKind::put ? lin::KvOp::put
+                                               : lin::KvOp::append;
+    out.call.key = op.key;
+    if (op.kind != kv::OpKind::get) out.call.value = op.value;
+    if (op.kind == kv::OpKind::get && op.return_ns.has_value()) out.call.output = op.output;
+  }
+  return history;
+}
+
+std::string history_json(const RunResult& result) { return kv::history_json(result.history); }
 
 RunResult run(const Scenario& scenario, uint64_t seed, const RunOptions& options) {
   Run run(scenario, seed, options);

@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "checkers/linearizability/history.h"
+#include "raft/kv/history_recorder.h"
 #include "scenarios/fault.h"
 #include "scenarios/scenario.h"
 #include "sim/trace.h"
@@ -81,8 +83,9 @@ struct RunResult {
   // when no up peer leads with a majority of the cluster up in its term.
   uint64_t monitor_polls = 0;
   uint64_t leaderless_polls = 0;
-  std::vector<FaultEvent> timeline;    // the concrete timeline that was applied
-  std::string history_json;            // raftsim-history/1
+  std::vector<FaultEvent> timeline;  // the concrete timeline that was applied
+  // The client history, in memory: the checker reads it as is, and history_json() writes it.
+  std::vector<kv::RecordedOp> history;
   std::string linearizability;         // the checker's verdict: ok, illegal, unknown, or "off"
   double checker_ms = 0;               // wall time of the linearizability check
   double wall_ms = 0;                  // wall time of the whole run
@@ -95,6 +98,14 @@ struct RunResult {
 // The names run() gives the world's nodes, by sim::NodeId (RunResult::node_names), known before
 // the run so that a live log can name them: "s0".."s<n-1>", "control", "c0".."c<clients-1>".
 std::vector<std::string> node_names(const Scenario& scenario);
+
+// The run's client history as a raftsim-history/1 document (kv::history_json).
+std::string history_json(const RunResult& result);
+
+// The recorded history as the checker reads it: what read_history_json makes of its JSON (a value
+// only for put and append, an output only for a get that returned; history.h, invariant 2).
+// Handing it over in memory spares every run a JSON write and re-parse.
+checkers::linearizability::KvHistory checker_history(const std::vector<kv::RecordedOp>& ops);
 
 // Throws std::invalid_argument for an unknown implementation or mutant name.
 RunResult run(const Scenario& scenario, uint64_t seed, const RunOptions& options = {});

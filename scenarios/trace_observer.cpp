@@ -4,8 +4,25 @@
 
 namespace scenarios {
 
+namespace {
+
+// Role names as raft::to_string(Role) gives them, one pattern each (a NotePattern is a literal).
+sim::TraceText role_text(raft::Role role, raft::Term term) {
+  switch (role) {
+    case raft::Role::follower:
+      return sim::TraceText::numbers("follower term {}", term);
+    case raft::Role::candidate:
+      return sim::TraceText::numbers("candidate term {}", term);
+    case raft::Role::leader:
+      return sim::TraceText::numbers("leader term {}", term);
+  }
+  return fmt::format("{} term {}", raft::to_string(role), term);
+}
+
+}  // namespace
+
 void TraceObserver::note(raft::NodeId node, const char* topic, uint64_t id, uint64_t size,
-                         std::string text, raft::NodeId peer) {
+                         sim::TraceText text, raft::NodeId peer) {
   sim::TraceEvent event;
   event.at = world_.now();
   event.kind = sim::TraceKind::note;
@@ -19,38 +36,40 @@ void TraceObserver::note(raft::NodeId node, const char* topic, uint64_t id, uint
 }
 
 void TraceObserver::on_role(raft::NodeId node, raft::Term term, raft::Role role) {
-  note(node, "role", term, 0, fmt::format("{} term {}", raft::to_string(role), term));
+  note(node, "role", term, 0, role_text(role, term));
   inner_.on_role(node, term, role);
 }
 
 void TraceObserver::on_vote(raft::NodeId node, raft::Term term, raft::NodeId candidate) {
-  note(node, "vote", term, 0, fmt::format("vote for {} term {}", candidate, term), candidate);
+  note(node, "vote", term, 0, sim::TraceText::numbers("vote for {} term {}", candidate, term),
+       candidate);
   inner_.on_vote(node, term, candidate);
 }
 
 void TraceObserver::on_append(raft::NodeId node, raft::Index index, raft::Term term,
                               raft::Term prev_term, const raft::Bytes& command) {
-  note(node, "append", index, term, fmt::format("append {} term {}", index, term));
+  note(node, "append", index, term, sim::TraceText::numbers("append {} term {}", index, term));
   inner_.on_append(node, index, term, prev_term, command);
 }
 
 void TraceObserver::on_truncate(raft::NodeId node, raft::Index from_index) {
-  note(node, "truncate", from_index, 0, fmt::format("truncate from {}", from_index));
+  note(node, "truncate", from_index, 0, sim::TraceText::numbers("truncate from {}", from_index));
   inner_.on_truncate(node, from_index);
 }
 
 void TraceObserver::on_commit(raft::NodeId node, raft::Index commit_index) {
-  note(node, "commit", commit_index, 0, fmt::format("commit {}", commit_index));
+  note(node, "commit", commit_index, 0, sim::TraceText::numbers("commit {}", commit_index));
   inner_.on_commit(node, commit_index);
 }
 
 void TraceObserver::on_apply(raft::NodeId node, const raft::ApplyMsg& msg) {
   if (msg.snapshot_valid) {
     note(node, "apply", msg.snapshot_index, msg.snapshot_term,
-         fmt::format("apply snapshot {} term {}", msg.snapshot_index, msg.snapshot_term));
+         sim::TraceText::numbers("apply snapshot {} term {}", msg.snapshot_index,
+                                 msg.snapshot_term));
   } else {
     note(node, "apply", msg.command_index, msg.command_term,
-         fmt::format("apply {}", msg.command_index));
+         sim::TraceText::numbers("apply {}", msg.command_index));
   }
   inner_.on_apply(node, msg);
 }
@@ -58,12 +77,12 @@ void TraceObserver::on_apply(raft::NodeId node, const raft::ApplyMsg& msg) {
 void TraceObserver::on_persist(raft::NodeId node, raft::Term term, raft::NodeId voted_for,
                                raft::Index last_index) {
   note(node, "persist", last_index, term,
-       fmt::format("persist term {} vote {} last {}", term, voted_for, last_index));
+       sim::TraceText::numbers("persist term {} vote {} last {}", term, voted_for, last_index));
   inner_.on_persist(node, term, voted_for, last_index);
 }
 
 void TraceObserver::on_snapshot(raft::NodeId node, raft::Index index, raft::Term term) {
-  note(node, "snapshot", index, term, fmt::format("snapshot {} term {}", index, term));
+  note(node, "snapshot", index, term, sim::TraceText::numbers("snapshot {} term {}", index, term));
   inner_.on_snapshot(node, index, term);
 }
 

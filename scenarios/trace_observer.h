@@ -5,7 +5,9 @@
 // on_snapshot records one sim::TraceKind::note on the reporting node, at the world's time, BEFORE
 // forwarding, so a violation's "recent events" end with the event that caused it. on_restart and
 // on_state are forwarded only: the world already traces restarts, and state polls are the
-// monitor's, not the protocol's. Topics and fields (the exporters in tools/ rely on them):
+// monitor's, not the protocol's. Each text is recorded as numbers (sim::TraceText::numbers) and
+// rendered only when printed, to the same characters as below; a note costs no formatting and no
+// allocation. Topics and fields (the exporters in tools/ rely on them):
 //   role      id = term, text "<follower|candidate|leader> term T"
 //   vote      id = term, peer = candidate, text "vote for N term T"
 //   append    id = index, size = term, text "append I term T"
@@ -40,7 +42,7 @@ class TraceObserver final : public raft::Observer {
   void on_state(raft::NodeId node, raft::Term term, bool is_leader) override;
 
  private:
-  void note(raft::NodeId node, const char* topic, uint64_t id, uint64_t size, std::string text,
+  void note(raft::NodeId node, const char* topic, uint64_t id, uint64_t size, sim::TraceText text,
             raft::NodeId peer = sim::kNoNode);
 
   sim::World& world_;

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <bit>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -17,20 +19,25 @@ constexpr uint64_t mix(uint64_t h, uint64_t word) {
   return h * kPrime1;
 }
 
-uint64_t mix_string(uint64_t h, const std::string& s) {
+// A string folds as its length, then its bytes in little-endian 64-bit words, the last one padded
+// with zeros. Whole words are loaded eight bytes at a time (byte-swapped on a big-endian machine),
+// which gives the same words as assembling them byte by byte.
+uint64_t mix_string(uint64_t h, std::string_view s) {
   h = mix(h, s.size());
-  uint64_t word = 0;
-  int filled = 0;
-  for (unsigned char c : s) {
-    word |= static_cast<uint64_t>(c) << (8 * filled);
-    if (++filled == 8) {
-      h = mix(h, word);
-      word = 0;
-      filled = 0;
-    }
+  const char* p = s.data();
+  size_t left = s.size();
+  for (; left >= 8; p += 8, left -= 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, p, 8);
+    if constexpr (std::endian::native == std::endian::big) word = __builtin_bswap64(word);
+    h = mix(h, word);
   }
-  if (filled > 0) h = mix(h, word);
-  return h;
+  if (left == 0) return h;
+  uint64_t word = 0;
+  for (size_t i = 0; i < left; ++i) {
+    word |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  }
+  return mix(h, word);
 }
 
 }  // namespace
@@ -75,7 +82,10 @@ uint64_t Trace::fold(uint64_t h, const TraceEvent& e) {
   h = mix(h, e.id);
   h = mix(h, e.size);
   h = mix_string(h, e.topic);
-  return mix_string(h, e.text);
+  // A note of numbers folds as the text it renders to, so recording numbers instead of text
+  // leaves every fingerprint as it was.
+  TraceText::Buffer buffer;
+  return mix_string(h, e.text.view(buffer));
 }
 
 void Trace::record(TraceEvent event) {
@@ -110,7 +120,7 @@ std::string Trace::to_json(const TraceEvent& e) {
   if (e.id != 0) j["id"] = e.id;
   if (e.size != 0) j["size"] = e.size;
   if (!e.topic.empty()) j["topic"] = e.topic;
-  if (!e.text.empty()) j["text"] = e.text;
+  if (!e.text.empty()) j["text"] = e.text.str();
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -1,7 +1,8 @@
 // The trace: every observable event of a run, and the run's fingerprint.
 //
 // Contract: each event is folded into a running 64-bit fingerprint through a canonical encoding
-// (fixed field order, integers as 64-bit words, strings as length then bytes), so the same
+// (fixed field order, integers as 64-bit words, strings as length then bytes; a note recorded as
+// numbers as the text it renders to, sim/trace_text.h), so the same
 // scenario, seed and binary give the same fingerprint on any machine and compiler. The most recent
 // events are kept in a ring for failure reports; all events are kept only when asked (record_all).
 #pragma once
@@ -14,6 +15,7 @@
 
 #include "sim/ids.h"
 #include "sim/time.h"
+#include "sim/trace_text.h"
 
 namespace sim {
 
@@ -41,7 +43,7 @@ struct TraceEvent {
   uint64_t id = 0;
   uint64_t size = 0;
   std::string topic;
-  std::string text;
+  TraceText text;
 };
 
 struct TraceOptions {

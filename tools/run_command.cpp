@@ -82,7 +82,8 @@ bool write_outputs(const RunArgs& args, const scenarios::Scenario& scenario, uin
   }
   if (!args.html_path.empty()) {
     const std::string title = fmt::format("{} seed {}", scenario.name, seed);
-    if (!write_file(args.html_path, views::history_html(result.history_json, title))) return false;
+    if (!write_file(args.html_path, views::history_html(scenarios::history_json(result), title)))
+      return false;
   }
   return true;
 }

@@ -96,16 +96,17 @@ std::string LogView::text_of(const sim::TraceEvent& e) const {
     case sim::TraceKind::deliver:
       return fmt::format("{} recv <- {} #{}", name(e.node), name(e.peer), e.id);
     case sim::TraceKind::drop:
-      return fmt::format("{} drop -> {} #{} ({})", name(e.node), name(e.peer), e.id, e.text);
+      return fmt::format("{} drop -> {} #{} ({})", name(e.node), name(e.peer), e.id, e.text.str());
     case sim::TraceKind::duplicate:
       return fmt::format("{} dup -> {} #{}", name(e.node), name(e.peer), e.id);
     case sim::TraceKind::crash:
     case sim::TraceKind::restart:
       return fmt::format("{} {}", name(e.node), sim::to_string(e.kind));
     case sim::TraceKind::fault:
-      return e.text.empty() ? "nemesis " + e.topic : fmt::format("nemesis {} {}", e.topic, e.text);
+      return e.text.empty() ? "nemesis " + e.topic
+                            : fmt::format("nemesis {} {}", e.topic, e.text.str());
     default:  // notes: a client's text already names the client
-      return e.topic == "client" ? e.text : fmt::format("{} {}", name(e.node), e.text);
+      return e.topic == "client" ? e.text.str() : fmt::format("{} {}", name(e.node), e.text.str());
   }
 }
 

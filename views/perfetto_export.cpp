@@ -138,7 +138,7 @@ void Writer::rpc_slice(sim::NodeId node, const std::string& label, sim::Instant 
 void Writer::on_role(const sim::TraceEvent& e) {
   close_main(e.node, e.at);
   main_open_[static_cast<size_t>(e.node)] = true;
-  emit(Json{{"name", e.text},
+  emit(Json{{"name", e.text.str()},
             {"cat", "role"},
             {"ph", "B"},
             {"pid", pid(e.node)},
@@ -149,7 +149,8 @@ void Writer::on_role(const sim::TraceEvent& e) {
 
 // "c0 call append k1 c0.3" opens a span "append k1"; "c0 return append k1 ok" closes it.
 void Writer::on_client(const sim::TraceEvent& e) {
-  const std::vector<std::string> w = words(e.text);
+  const std::string text = e.text.str();
+  const std::vector<std::string> w = words(text);
   if (w.size() < 4) return;
   if (w[1] == "call") {
     close_main(e.node, e.at, {{"outcome", "superseded"}});
@@ -164,7 +165,7 @@ void Writer::on_client(const sim::TraceEvent& e) {
               {"ts", micros(e.at)},
               {"args", std::move(args)}});
   } else if (w[1] == "return") {
-    close_main(e.node, e.at, {{"outcome", after_words(e.text, 4)}});
+    close_main(e.node, e.at, {{"outcome", after_words(text, 4)}});
   }
 }
 
@@ -194,7 +195,7 @@ void Writer::on_packet(const sim::TraceEvent& e) {
       break;
     default:  // drop, duplicate
       instant(e.node, kRpcThread, fmt::format("{} {}", sim::to_string(e.kind), route), e.at,
-              {{"packet", e.id}, {"why", e.text}});
+              {{"packet", e.id}, {"why", e.text.str()}});
       break;
   }
 }
@@ -215,7 +216,7 @@ void Writer::add(const sim::TraceEvent& e) {
       instant(e.node, kMainThread, sim::to_string(e.kind), e.at, Json::object());
       break;
     case sim::TraceKind::fault:
-      instant(nodes_, kMainThread, e.topic, e.at, {{"event", e.text}});  // the nemesis's pid
+      instant(nodes_, kMainThread, e.topic, e.at, {{"event", e.text.str()}});  // the nemesis's pid
       break;
     case sim::TraceKind::note:
       if (!on_node) break;
@@ -224,7 +225,7 @@ void Writer::add(const sim::TraceEvent& e) {
       } else if (e.topic == "client") {
         on_client(e);
       } else {
-        instant(e.node, kMainThread, e.text, e.at, {{"topic", e.topic}});
+        instant(e.node, kMainThread, e.text.str(), e.at, {{"topic", e.topic}});
       }
       break;
     default:  // spawn, timer, disk persist: too fine-grained for a picture

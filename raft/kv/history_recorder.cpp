@@ -35,10 +35,12 @@ void HistoryRecorder::complete(size_t op, int64_t return_ns, std::optional<std::
   if (recorded.kind == OpKind::get) recorded.output = std::move(output);
 }
 
-std::string HistoryRecorder::to_json() const {
+std::string HistoryRecorder::to_json() const { return history_json(operations_); }
+
+std::string history_json(const std::vector<RecordedOp>& recorded) {
   // ordered_json keeps the fields in the order the format gives them.
   nlohmann::ordered_json operations = nlohmann::ordered_json::array();
-  for (const RecordedOp& op : operations_) {
+  for (const RecordedOp& op : recorded) {
     nlohmann::ordered_json entry;
     entry["client"] = op.client;
     entry["call_ns"] = op.call_ns;

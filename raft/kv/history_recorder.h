@@ -50,6 +50,8 @@ class HistoryRecorder {
 
   // The whole history as a raftsim-history/1 document with model "kv".
   std::string to_json() const;
+  // The operations, moved out once the run is over (the recorder is left empty).
+  std::vector<RecordedOp> take_operations() { return std::move(operations_); }
 
  private:
   int64_t stamp(int64_t now_ns);
@@ -58,5 +60,8 @@ class HistoryRecorder {
   int64_t last_ns_ = -1;  // the last recorded time (invariant 1)
   std::vector<RecordedOp> operations_;
 };
+
+// `operations` as HistoryRecorder::to_json writes them.
+std::string history_json(const std::vector<RecordedOp>& operations);
 
 }  // namespace kv

@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "checkers/linearizability/history_json.h"
 #include "scenarios/library.h"
 #include "scenarios/load.h"
 #include "scenarios/runner.h"
@@ -15,7 +16,7 @@ using scenarios_test::short_scenario;
 TEST_CASE("liveness: the probe is each client's next operation, on its own clerk") {
   const scenarios::RunResult result = scenarios::run(short_scenario(), 4);
   REQUIRE(result.status == scenarios::Status::ok);
-  const nlohmann::json history = nlohmann::json::parse(result.history_json);
+  const nlohmann::json history = nlohmann::json::parse(scenarios::history_json(result));
   std::map<int64_t, nlohmann::json> last;  // each history client's last operation
   for (const nlohmann::json& op : history["operations"]) last[op["client"].get<int64_t>()] = op;
   // A probe on a clerk of its own would be a history client of its own, and would have to find
@@ -42,4 +43,24 @@ TEST_CASE("liveness: lossy seeds whose clients once missed the bound now meet it
     const scenarios::RunResult result = scenarios::run(*lossy, seed);
     CHECK(result.status == scenarios::Status::ok);
   }
+}
+
+TEST_CASE("runner: the checker's in-memory history is what its JSON reads back as") {
+  namespace lin = checkers::linearizability;
+  for (uint64_t seed : {1, 4, 7}) {
+    INFO("seed " << seed);
+    const scenarios::RunResult result = scenarios::run(short_scenario(), seed);
+    REQUIRE(result.history.size() > 0);
+    const lin::KvHistory in_memory = scenarios::checker_history(result.history);
+    const lin::AnyHistory parsed = lin::read_history_json(scenarios::history_json(result), "run");
+    // Written in the file format, both read the same, operation for operation.
+    CHECK(lin::write_history_json(in_memory) == lin::write_history_json(parsed));
+  }
+  // Unknown outcomes and a get's output, which the JSON drops when the get never returned.
+  std::vector<kv::RecordedOp> ops(3);
+  ops[0] = {0, 10, std::nullopt, kv::OpKind::get, "k", "", std::string("stale")};
+  ops[1] = {1, 11, 20, kv::OpKind::append, "k", "x", std::nullopt};
+  ops[2] = {2, 12, 21, kv::OpKind::get, "k", "", std::string("x")};
+  CHECK(lin::write_history_json(scenarios::checker_history(ops)) ==
+        lin::write_history_json(lin::read_history_json(kv::history_json(ops), "ops")));
 }

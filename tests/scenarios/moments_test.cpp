@@ -34,8 +34,9 @@ struct Fired {
 Fired fired(const scenarios::RunResult& result, const std::string& kind) {
   Fired f;
   for (const sim::TraceEvent& e : result.trace) {
-    const bool firing = e.kind == sim::TraceKind::fault && e.topic == kind && e.text.size() >= 6 &&
-                        e.text.substr(e.text.size() - 6) == " fired";
+    const std::string text = e.text.str();
+    const bool firing = e.kind == sim::TraceKind::fault && e.topic == kind && text.size() >= 6 &&
+                        text.substr(text.size() - 6) == " fired";
     if (firing) f.firings.emplace_back(e.at, e.node);
   }
   for (const auto& [at, node] : f.firings) {
@@ -140,7 +141,7 @@ int firings(const scenarios::RunResult& result, const std::string& kind) {
   int n = 0;
   for (const sim::TraceEvent& e : result.trace) {
     n += e.kind == sim::TraceKind::fault && e.topic == kind &&
-         e.text.find(" fired") != std::string::npos;
+         e.text.str().find(" fired") != std::string::npos;
   }
   return n;
 }

@@ -114,6 +114,34 @@ TEST_CASE("rng: deterministic_log matches the logarithm", "[sim][rng]") {
   }
 }
 
+// The series as it was first written: always 40 terms. deterministic_log stops early and must
+// give the same bits, or every latency draw (and every fingerprint) would change.
+double log_forty_terms(double x) {
+  int exponent = 0;
+  const double m = std::frexp(x, &exponent);
+  const double s = (m - 1.0) / (m + 1.0);
+  const double s2 = s * s;
+  double term = s;
+  double sum = 0.0;
+  for (int k = 0; k < 40; ++k) {
+    sum += term / static_cast<double>(2 * k + 1);
+    term *= s2;
+  }
+  return 2.0 * sum + static_cast<double>(exponent) * 0.6931471805599453094;
+}
+
+TEST_CASE("rng: deterministic_log gives the bits of the full 40-term series", "[sim][rng]") {
+  for (double x : {1.0, 0.5, 0.5000000000000001, 0.9999999999999999, 0.75, 1e-300, 5e-324}) {
+    INFO(x);
+    CHECK(deterministic_log(x) == log_forty_terms(x));
+  }
+  Rng rng(99);
+  for (int i = 0; i < 200000; ++i) {
+    const double u = 1.0 - rng.unit();  // what exponential() passes
+    if (deterministic_log(u) != log_forty_terms(u)) FAIL("differs at u = " << u);
+  }
+}
+
 TEST_CASE("rng: shuffle is a permutation and reaches every order", "[sim][rng]") {
   Rng rng(17);
   std::set<std::vector<int>> orders;
