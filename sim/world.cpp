@@ -83,6 +83,10 @@ bool later(const auto& a, const auto& b) {
   return a.key > b.key;
 }
 
+struct Later {
+  bool operator()(const auto& a, const auto& b) const { return later(a, b); }
+};
+
 }  // namespace
 
 World* World::running() { return tls_world; }
@@ -117,6 +121,7 @@ World::~World() {
     while (!n->kept.empty()) n->kept.pop_back();
   }
   queue_.clear();
+  ready_.clear();
   callbacks_.clear();
 }
 
@@ -406,10 +411,29 @@ void World::push_event(Event event) {
     event.key = (schedule_rng_.next() & 0xffffffff00000000ULL) | (sequence & 0xffffffffULL);
   } else {
     event.key = sequence;
+    if (event.at == now_) {  // invariant 2
+      ready_.push_back(event);
+      return;
+    }
   }
-  queue_.push_back(std::move(event));
-  std::push_heap(queue_.begin(), queue_.end(),
-                 [](const Event& a, const Event& b) { return later(a, b); });
+  queue_.push_back(event);
+  std::push_heap(queue_.begin(), queue_.end(), Later{});
+}
+
+bool World::pop_event(Instant limit, Event& event) {
+  // Invariant 2: the earlier of the two fronts is the earliest event of all.
+  const bool from_ready =
+      !ready_.empty() && (queue_.empty() || later(queue_.front(), ready_.front()));
+  const Instant next = from_ready ? ready_.front().at : queue_.front().at;
+  if (next > limit) return false;
+  if (from_ready) {
+    event = ready_.pop_front();
+  } else {
+    std::pop_heap(queue_.begin(), queue_.end(), Later{});
+    event = queue_.back();
+    queue_.pop_back();
+  }
+  return true;
 }
 
 void World::finish_fiber(detail::Fiber& f) {
@@ -501,7 +525,7 @@ bool World::run_loop(Instant limit, const std::function<bool()>* condition) {
       reached = true;
       break;
     }
-    if (queue_.empty()) {
+    if (queue_.empty() && ready_.empty()) {
       if (std::any_of(fibers_.begin(), fibers_.end(), [](auto& f) { return f != nullptr; })) {
         report_idle_deadlock();
         break;
@@ -514,15 +538,12 @@ bool World::run_loop(Instant limit, const std::function<bool()>* condition) {
       reached = true;
       break;
     }
-    if (queue_.front().at > limit) {
+    Event event;
+    if (!pop_event(limit, event)) {
       now_ = std::max(now_, limit);
       reached = true;
       break;
     }
-    std::pop_heap(queue_.begin(), queue_.end(),
-                  [](const Event& a, const Event& b) { return later(a, b); });
-    Event event = std::move(queue_.back());
-    queue_.pop_back();
     now_ = event.at;
     try {
       dispatch(event);

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "sim/detail/fiber.h"
+#include "sim/detail/fifo.h"
 #include "sim/disk.h"
 #include "sim/fault_hooks.h"
 #include "sim/ids.h"
@@ -215,6 +216,8 @@ class World {
   void resume(detail::Fiber& fiber);
   void suspend(detail::Fiber& fiber);
   void push_event(Event event);
+  // Takes the earliest event into `event` if it is due by `limit`; false if none is.
+  bool pop_event(Instant limit, Event& event);
   void finish_fiber(detail::Fiber& fiber);
   void destroy_fiber(detail::Fiber& fiber);
   void release_held_mutexes(detail::Fiber& fiber);
@@ -231,7 +234,14 @@ class World {
   uint64_t next_key_ = 0;
   uint64_t next_token_ = 1;
   uint64_t next_fiber_id_ = 1;
-  std::vector<Event> queue_;                      // a binary heap, earliest (at, key) at the front
+  // The event queue is two queues: a binary heap of the events due later, earliest (at, key) at
+  // the front, and a FIFO of the events due at the instant they were pushed (wake-ups, yields,
+  // spawns), which skip the heap. Invariant 2: every event in ready_ is due at now_, and ready_ is
+  // in key order (keys only grow), so taking the smaller (at, key) of the two fronts runs the
+  // events in exactly the order one heap would. Interleaving mode draws random keys and uses the
+  // heap alone.
+  std::vector<Event> queue_;
+  detail::Fifo<Event> ready_;
   std::vector<std::function<void()>> callbacks_;  // scheduled callbacks, by index
   std::vector<uint64_t> free_callbacks_;
   StackPool stacks_;
