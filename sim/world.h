@@ -213,6 +213,7 @@ class World {
   std::string stall_report() const;
   void dispatch(Event& event);
   void start_context(detail::Fiber& fiber);
+  boost::context::fiber run_bodies(boost::context::fiber&& caller);
   void resume(detail::Fiber& fiber);
   void suspend(detail::Fiber& fiber);
   void push_event(Event event);
@@ -245,6 +246,13 @@ class World {
   std::vector<std::function<void()>> callbacks_;  // scheduled callbacks, by index
   std::vector<uint64_t> free_callbacks_;
   StackPool stacks_;
+  // Contexts whose fiber finished, parked in their entry loop for the next spawn (run_bodies).
+  struct IdleContext {
+    boost::context::fiber context;
+    const char* guard_low = nullptr;
+    const char* guard_high = nullptr;
+  };
+  std::vector<IdleContext> idle_contexts_;
   std::vector<std::unique_ptr<detail::Fiber>> fibers_;  // slot table
   std::vector<uint32_t> free_slots_;
   std::vector<std::unique_ptr<Node>> nodes_;
