@@ -13,6 +13,33 @@
 #include "sim/assert.h"
 
 namespace sim {
+namespace {
+
+// The calling thread's spare stacks, all of `total_size` bytes (the guard page included). Memory
+// kept for speed, not simulation state: no run can tell which stack it was given.
+struct ThreadStackCache {
+  size_t total_size = 0;
+  std::vector<void*> stacks;
+
+  ThreadStackCache() = default;
+  ThreadStackCache(const ThreadStackCache&) = delete;
+  ThreadStackCache& operator=(const ThreadStackCache&) = delete;
+  ~ThreadStackCache() { clear(); }
+
+  void clear() {
+    for (void* base : stacks) ::munmap(base, total_size);
+    stacks.clear();
+  }
+};
+
+ThreadStackCache& thread_stack_cache() {
+  thread_local ThreadStackCache cache;
+  return cache;
+}
+
+}  // namespace
+
+size_t StackPool::thread_cached_count() { return thread_stack_cache().stacks.size(); }
 
 StackPool::StackPool(size_t stack_size) {
   page_size_ = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
@@ -21,16 +48,37 @@ StackPool::StackPool(size_t stack_size) {
 }
 
 StackPool::~StackPool() {
-  for (void* base : mapped_) ::munmap(base, usable_size_ + page_size_);
+  // Every fiber is gone by now, so every stack is free: they go to the thread's cache, which keeps
+  // only one size (the latest pool's), up to its bound; the rest are unmapped.
+  const size_t total = usable_size_ + page_size_;
+  ThreadStackCache& cache = thread_stack_cache();
+  if (cache.total_size != total && !mapped_.empty()) {
+    cache.clear();
+    cache.total_size = total;
+  }
+  for (void* base : mapped_) {
+    if (cache.total_size == total && cache.stacks.size() < kThreadCachedStacksMax) {
+      cache.stacks.push_back(base);
+    } else {
+      ::munmap(base, total);
+    }
+  }
 }
 
 boost::context::stack_context StackPool::acquire() {
   void* base = nullptr;
+  const size_t total = usable_size_ + page_size_;
+  ThreadStackCache& cache = thread_stack_cache();
   if (!free_.empty()) {
     base = free_.back();
     free_.pop_back();
+  } else if (cache.total_size == total && !cache.stacks.empty()) {
+    // Mapped and guarded by an earlier pool on this thread: this pool owns it from now on.
+    base = cache.stacks.back();
+    cache.stacks.pop_back();
+    mapped_.push_back(base);
+    ++reused_;
   } else {
-    const size_t total = usable_size_ + page_size_;
     base = ::mmap(nullptr, total, PROT_READ | PROT_WRITE,
                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (base == MAP_FAILED) {

@@ -22,6 +22,9 @@ constexpr uint32_t kNoSlot = UINT32_MAX;
 // size is read every 16 looks. At 10^6..10^7 events a second that is a few hundred clock reads and
 // a few dozen small file reads a second: nothing measurable.
 constexpr uint64_t kGuardEvents = 4096;
+// Contexts (each with its stack) kept parked for the next spawns: more than the fibers a burst of
+// RPCs to one node starts at once, few enough that a world holds no more stacks than its peak.
+constexpr size_t kIdleContextsMax = 128;
 
 // The process's resident set in bytes (/proc/self/statm), or 0 when it cannot be read. A
 // measurement for the resource guard, never an input to the simulation.
@@ -83,6 +86,10 @@ bool later(const auto& a, const auto& b) {
   return a.key > b.key;
 }
 
+struct Later {
+  bool operator()(const auto& a, const auto& b) const { return later(a, b); }
+};
+
 }  // namespace
 
 World* World::running() { return tls_world; }
@@ -113,10 +120,12 @@ World::~World() {
   }
   std::sort(alive.begin(), alive.end(), [](auto* a, auto* b) { return a->id < b->id; });
   for (detail::Fiber* fiber : alive) destroy_fiber(*fiber);
+  idle_contexts_.clear();  // unwinds each parked entry loop; its stack goes back to the pool
   for (auto& n : nodes_) {
     while (!n->kept.empty()) n->kept.pop_back();
   }
   queue_.clear();
+  ready_.clear();
   callbacks_.clear();
 }
 
@@ -296,28 +305,53 @@ detail::Fiber& World::current_checked() const {
 // body on destruction (Boost's ucontext backend enters a never-started fiber to unwind it), and it
 // never takes a stack.
 void World::start_context(detail::Fiber& f) {
-  f.context = boost::context::fiber(std::allocator_arg, PooledStack(stacks_),
-                                    [this, fp = &f](boost::context::fiber&& caller) {
-                                      fp->caller = std::move(caller);
-                                      std::exception_ptr error;
-                                      try {
-                                        fp->body();
-                                      } catch (const boost::context::detail::forced_unwind&) {
-                                        throw;
-                                      } catch (...) {
-                                        error = std::current_exception();
-                                      }
-                                      // Outside the handler: recording may not suspend inside a
-                                      // catch block.
-                                      if (error) on_fiber_exception(*fp, error);
-                                      fp->body = nullptr;
-                                      fp->state = detail::FiberState::done;
-                                      return std::move(fp->caller);
-                                    });
-  f.guard_low = stacks_.last_guard_low();
-  f.guard_high = stacks_.last_guard_high();
+  if (!idle_contexts_.empty()) {
+    // A context parked by a finished fiber: its entry loop runs this fiber's body next.
+    IdleContext idle = std::move(idle_contexts_.back());
+    idle_contexts_.pop_back();
+    f.context = std::move(idle.context);
+    f.guard_low = idle.guard_low;
+    f.guard_high = idle.guard_high;
+  } else {
+    f.context = boost::context::fiber(
+        std::allocator_arg, PooledStack(stacks_),
+        [this](boost::context::fiber&& caller) { return run_bodies(std::move(caller)); });
+    f.guard_low = stacks_.last_guard_low();
+    f.guard_high = stacks_.last_guard_high();
+  }
   f.started = true;
   ++stats_.fibers_started;
+}
+
+// The entry loop of a context: it runs the body of the fiber being resumed (resume() sets current_
+// before it switches), and when the body returns it parks, unless enough contexts are idle
+// already, so that the next spawn on this world gets a context and a stack at the cost of a
+// switch. A crash destroys a running or blocked fiber's context as before (its stack unwinds); a
+// parked context holds no fiber and is destroyed with the world.
+boost::context::fiber World::run_bodies(boost::context::fiber&& caller) {
+  detail::Fiber* fp = current_;
+  for (;;) {
+    fp->caller = std::move(caller);
+    std::exception_ptr error;
+    try {
+      fp->body();
+    } catch (const boost::context::detail::forced_unwind&) {
+      throw;
+    } catch (...) {
+      error = std::current_exception();
+    }
+    // Outside the handler: recording may not suspend inside a catch block.
+    if (error) on_fiber_exception(*fp, error);
+    fp->body = nullptr;
+    fp->state = detail::FiberState::done;
+    if (idle_contexts_.size() >= kIdleContextsMax) return std::move(fp->caller);
+    fp->parks = true;  // finish_fiber moves the context to idle_contexts_
+    caller = std::move(fp->caller).resume();
+    fp = current_;
+    // After the switch: resumed for a fiber that has this context and is running.
+    RAFTSIM_ASSERT(fp != nullptr);
+    RAFTSIM_ASSERT(fp->state == detail::FiberState::running);
+  }
 }
 
 void World::resume(detail::Fiber& f) {
@@ -406,14 +440,36 @@ void World::push_event(Event event) {
     event.key = (schedule_rng_.next() & 0xffffffff00000000ULL) | (sequence & 0xffffffffULL);
   } else {
     event.key = sequence;
+    if (event.at == now_) {  // invariant 2
+      ready_.push_back(event);
+      return;
+    }
   }
-  queue_.push_back(std::move(event));
-  std::push_heap(queue_.begin(), queue_.end(),
-                 [](const Event& a, const Event& b) { return later(a, b); });
+  queue_.push_back(event);
+  std::push_heap(queue_.begin(), queue_.end(), Later{});
+}
+
+bool World::pop_event(Instant limit, Event& event) {
+  // Invariant 2: the earlier of the two fronts is the earliest event of all.
+  const bool from_ready =
+      !ready_.empty() && (queue_.empty() || later(queue_.front(), ready_.front()));
+  const Instant next = from_ready ? ready_.front().at : queue_.front().at;
+  if (next > limit) return false;
+  if (from_ready) {
+    event = ready_.pop_front();
+  } else {
+    std::pop_heap(queue_.begin(), queue_.end(), Later{});
+    event = queue_.back();
+    queue_.pop_back();
+  }
+  return true;
 }
 
 void World::finish_fiber(detail::Fiber& f) {
   release_held_mutexes(f);
+  if (f.parks) {
+    idle_contexts_.push_back(IdleContext{std::move(f.context), f.guard_low, f.guard_high});
+  }
   const uint32_t slot = f.slot;
   fibers_[slot].reset();
   free_slots_.push_back(slot);
@@ -501,7 +557,7 @@ bool World::run_loop(Instant limit, const std::function<bool()>* condition) {
       reached = true;
       break;
     }
-    if (queue_.empty()) {
+    if (queue_.empty() && ready_.empty()) {
       if (std::any_of(fibers_.begin(), fibers_.end(), [](auto& f) { return f != nullptr; })) {
         report_idle_deadlock();
         break;
@@ -514,15 +570,12 @@ bool World::run_loop(Instant limit, const std::function<bool()>* condition) {
       reached = true;
       break;
     }
-    if (queue_.front().at > limit) {
+    Event event;
+    if (!pop_event(limit, event)) {
       now_ = std::max(now_, limit);
       reached = true;
       break;
     }
-    std::pop_heap(queue_.begin(), queue_.end(),
-                  [](const Event& a, const Event& b) { return later(a, b); });
-    Event event = std::move(queue_.back());
-    queue_.pop_back();
     now_ = event.at;
     try {
       dispatch(event);

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "sim/detail/fiber.h"
+#include "sim/detail/fifo.h"
 #include "sim/disk.h"
 #include "sim/fault_hooks.h"
 #include "sim/ids.h"
@@ -212,9 +213,12 @@ class World {
   std::string stall_report() const;
   void dispatch(Event& event);
   void start_context(detail::Fiber& fiber);
+  boost::context::fiber run_bodies(boost::context::fiber&& caller);
   void resume(detail::Fiber& fiber);
   void suspend(detail::Fiber& fiber);
   void push_event(Event event);
+  // Takes the earliest event into `event` if it is due by `limit`; false if none is.
+  bool pop_event(Instant limit, Event& event);
   void finish_fiber(detail::Fiber& fiber);
   void destroy_fiber(detail::Fiber& fiber);
   void release_held_mutexes(detail::Fiber& fiber);
@@ -231,10 +235,24 @@ class World {
   uint64_t next_key_ = 0;
   uint64_t next_token_ = 1;
   uint64_t next_fiber_id_ = 1;
-  std::vector<Event> queue_;                      // a binary heap, earliest (at, key) at the front
+  // The event queue is two queues: a binary heap of the events due later, earliest (at, key) at
+  // the front, and a FIFO of the events due at the instant they were pushed (wake-ups, yields,
+  // spawns), which skip the heap. Invariant 2: every event in ready_ is due at now_, and ready_ is
+  // in key order (keys only grow), so taking the smaller (at, key) of the two fronts runs the
+  // events in exactly the order one heap would. Interleaving mode draws random keys and uses the
+  // heap alone.
+  std::vector<Event> queue_;
+  detail::Fifo<Event> ready_;
   std::vector<std::function<void()>> callbacks_;  // scheduled callbacks, by index
   std::vector<uint64_t> free_callbacks_;
   StackPool stacks_;
+  // Contexts whose fiber finished, parked in their entry loop for the next spawn (run_bodies).
+  struct IdleContext {
+    boost::context::fiber context;
+    const char* guard_low = nullptr;
+    const char* guard_high = nullptr;
+  };
+  std::vector<IdleContext> idle_contexts_;
   std::vector<std::unique_ptr<detail::Fiber>> fibers_;  // slot table
   std::vector<uint32_t> free_slots_;
   std::vector<std::unique_ptr<Node>> nodes_;

@@ -56,6 +56,7 @@ struct Fiber {
 
   bool started = false;    // has a context and a stack: created at its first turn
   bool unwinding = false;  // being destroyed by a crash: must not block again
+  bool parks = false;      // finished, and its context parked for another fiber to reuse
   const char* guard_low = nullptr;
   const char* guard_high = nullptr;
 };

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "sim/runtime.h"
 #include "sim/stack_pool.h"
@@ -69,6 +70,41 @@ TEST_CASE("fibers: stacks are pooled and reused, not mapped per fiber", "[sim][f
     }
   }));
   CHECK(w.stats().fibers_spawned == 1001);
+}
+
+TEST_CASE("fibers: a world takes the stacks an earlier world on its thread left, not new ones",
+          "[sim][fiber]") {
+  const auto run = [](int fibers) {
+    World w;
+    const NodeId p = w.add_process("tester");
+    REQUIRE(w.run_main(p, [fibers] {
+      for (int i = 0; i < fibers; ++i) go("sleeper", [] { sleep_for(1_ms); });
+      sleep_for(2_ms);
+    }));
+    return w.fingerprint();
+  };
+  const uint64_t first = run(20);  // main and 20 sleepers: 21 stacks at once
+  REQUIRE(StackPool::thread_cached_count() >= 21);
+  const size_t cached = StackPool::thread_cached_count();
+  CHECK(run(20) == first);  // the same run on reused stacks
+  // The second world took its 21 stacks from the cache and gave them back.
+  CHECK(StackPool::thread_cached_count() == cached);
+  StackPool pool(WorldOptions{}.stack_size);
+  auto stack = pool.acquire();
+  CHECK(pool.reused_count() == 1);
+  CHECK(pool.mapped_count() == 1);
+  CHECK(StackPool::thread_cached_count() == cached - 1);
+  pool.release(stack);
+}
+
+TEST_CASE("fibers: the thread's stack cache is bounded", "[sim][fiber]") {
+  {
+    StackPool pool(WorldOptions{}.stack_size);
+    std::vector<boost::context::stack_context> stacks;
+    for (size_t i = 0; i < kThreadCachedStacksMax + 10; ++i) stacks.push_back(pool.acquire());
+    for (auto& stack : stacks) pool.release(stack);
+  }
+  CHECK(StackPool::thread_cached_count() == kThreadCachedStacksMax);
 }
 
 namespace {

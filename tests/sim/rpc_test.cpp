@@ -355,3 +355,52 @@ TEST_CASE("rpc: a crash removes handlers, and boot registers them again", "[sim]
     CHECK_FALSE(replies[1].has_value());
   }
 }
+
+// Handlers run on contexts that earlier, finished fibers parked (the runtime reuses a finished
+// fiber's context and stack for the next spawn). A crash must still unwind a handler in flight on
+// such a context, and the contexts must keep serving after it.
+TEST_CASE("rpc: a crash unwinds a handler running on a reused context, and serving goes on",
+          "[sim][rpc]") {
+  World w(exact_options());
+  int unwound = 0;
+  struct Unwound {
+    int* count;
+    ~Unwound() { ++*count; }
+  };
+  const NodeId server = w.add_node("server", [&] {
+    register_handlers();
+    rpc::handle<SleepArgs, TagReply>("Hold", [&](const SleepArgs& args) {
+      Unwound guard{&unwound};
+      sleep_for(Duration::milliseconds(args.sleep_ms));
+      return TagReply{args.tag};
+    });
+  });
+  const NodeId client = w.add_process("client");
+  w.start(server);
+  std::vector<std::optional<TagReply>> replies;
+  REQUIRE(w.run_main(client, [&] {
+    for (uint64_t tag = 1; tag <= 5; ++tag) {  // five handlers finish: their contexts park
+      replies.push_back(rpc::ClientEnd(server).call<TagReply>("Hold", SleepArgs{0, tag}));
+    }
+  }));
+  CHECK(unwound == 5);
+  const uint64_t started = w.stats().fibers_started;
+  w.spawn(client, "caller", [&] {
+    replies.push_back(rpc::ClientEnd(server, 100_ms).call<TagReply>("Hold", SleepArgs{50, 6}));
+  });
+  REQUIRE(w.run_for(10_ms));  // the handler sleeps inside "Hold"
+  CHECK(unwound == 5);
+  w.crash(server);
+  CHECK(unwound == 6);  // the crash unwound it: its destructor ran
+  REQUIRE(w.run_for(200_ms));
+  w.start(server);
+  REQUIRE(w.run_main(client, [&] {
+    replies.push_back(rpc::ClientEnd(server).call<TagReply>("Hold", SleepArgs{1, 7}));
+  }));
+  REQUIRE(replies.size() == 7);
+  CHECK_FALSE(replies[5].has_value());
+  REQUIRE(replies[6].has_value());
+  CHECK(replies[6]->tag == 7);
+  CHECK(unwound == 7);
+  CHECK(w.stats().fibers_started > started);
+}

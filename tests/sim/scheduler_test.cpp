@@ -19,6 +19,30 @@ TEST_CASE("scheduler: events run in (time, sequence) order and time jumps", "[si
   CHECK(w.stats().events == 3);
 }
 
+// Events due now skip the heap (a FIFO of same-instant events); ones pushed earlier for this
+// instant are still in the heap with smaller sequence numbers, and must run first.
+TEST_CASE(
+    "scheduler: events pushed for the current instant run after those scheduled for it earlier",
+    "[sim][scheduler]") {
+  World w;
+  const NodeId p = w.add_process("p");
+  std::vector<std::string> order;
+  w.schedule(Instant() + 10_ms, [&] {
+    order.push_back("a");
+    w.schedule(w.now(), [&] { order.push_back("c"); });
+    w.spawn(p, "d", [&] {
+      order.push_back("d");
+      yield();
+      order.push_back("f");
+    });
+    w.schedule(w.now(), [&] { order.push_back("e"); });
+  });
+  w.schedule(Instant() + 10_ms, [&] { order.push_back("b"); });
+  w.schedule(Instant() + 11_ms, [&] { order.push_back("g"); });
+  REQUIRE(w.run_for(1_s));
+  CHECK(order == std::vector<std::string>{"a", "b", "c", "d", "e", "f", "g"});
+}
+
 TEST_CASE("scheduler: run_until stops before later events and resumes them", "[sim][scheduler]") {
   World w;
   int fired = 0;
