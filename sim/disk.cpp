@@ -30,7 +30,19 @@ void Disk::write(const std::string& file, Bytes data) {
 void Disk::write_all(std::vector<std::pair<std::string, Bytes>> files) {
   wait(options_.write_latency_min, options_.write_latency_tail_mean, options_.write_latency_max,
        "disk write");
-  for (auto& [name, data] : files) buffered_[name] = std::move(data);
+  for (auto& [name, data] : files) buffered_[name] = Pending{true, std::move(data)};
+  ++writes_;
+}
+
+void Disk::append(const std::string& file, Bytes data) {
+  wait(options_.write_latency_min, options_.write_latency_tail_mean, options_.write_latency_max,
+       "disk write");
+  Pending& pending = buffered_[file];
+  if (pending.data.empty()) {
+    pending.data = std::move(data);
+  } else {
+    pending.data.insert(pending.data.end(), data.begin(), data.end());
+  }
   ++writes_;
 }
 
@@ -42,18 +54,31 @@ void Disk::fsync() {
   wait(options_.fsync_latency_min, options_.fsync_latency_tail_mean, options_.fsync_latency_max,
        "disk fsync");
   uint64_t bytes = 0;
-  for (auto& [name, data] : buffered_) {
-    bytes += data.size();
-    durable_[name] = std::move(data);
+  for (auto& [name, pending] : buffered_) {
+    bytes += pending.data.size();
+    Bytes& file = durable_[name];
+    if (pending.replaces) {
+      file = std::move(pending.data);
+    } else {
+      file.insert(file.end(), pending.data.begin(), pending.data.end());
+    }
   }
   buffered_.clear();
   ++fsyncs_;
   world_.trace().record({world_.now(), TraceKind::persist, node_, kNoNode, fsyncs_, bytes, "", ""});
 }
 
-const Bytes* Disk::read(const std::string& file) const {
-  if (auto it = buffered_.find(file); it != buffered_.end()) return &it->second;
-  return read_durable(file);
+std::optional<Bytes> Disk::read(const std::string& file) const {
+  const Bytes* durable = read_durable(file);
+  auto it = buffered_.find(file);
+  if (it == buffered_.end()) {
+    if (durable == nullptr) return std::nullopt;
+    return *durable;
+  }
+  if (it->second.replaces || durable == nullptr) return it->second.data;
+  Bytes contents = *durable;
+  contents.insert(contents.end(), it->second.data.begin(), it->second.data.end());
+  return contents;
 }
 
 const Bytes* Disk::read_durable(const std::string& file) const {

@@ -17,6 +17,18 @@ void Persister::save(Bytes raft_state, Bytes snapshot) {
   disk_->fsync();
 }
 
+void Persister::append_raft_state(Bytes records) {
+  disk_->append(kStateFile, std::move(records));
+  disk_->note_save_written();
+  disk_->fsync();
+}
+
+void Persister::save_raft_state(Bytes raft_state) {
+  disk_->write(kStateFile, std::move(raft_state));
+  disk_->note_save_written();
+  disk_->fsync();
+}
+
 Bytes Persister::read_raft_state() const {
   const Bytes* bytes = disk_->read_durable(kStateFile);
   return bytes != nullptr ? *bytes : Bytes();

@@ -78,6 +78,7 @@ class Reader {
   }
   bool ok() const { return ok_; }
   bool at_end() const { return pos_ == in_.size(); }
+  size_t position() const { return pos_; }
   const std::string& error() const { return error_; }
 
  private:

@@ -40,7 +40,7 @@ class Log {
   // Figure 13, rule 6 and 7: the log now starts after (index, term). Entries after `index` stay
   // only when the log held (index, term); otherwise the whole log goes.
   void compact(Index index, Term term);
-  // Replaces everything, from a decoded PersistentState.
+  // Replaces everything, from a replayed journal (journal.h).
   void restore(Index base_index, Term base_term, std::vector<Entry> entries);
   const std::vector<Entry>& entries() const { return entries_; }
 

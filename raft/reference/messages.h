@@ -68,15 +68,4 @@ struct InstallSnapshotReply {
   RAFTSIM_WIRE_FIELDS(term)
 };
 
-// What the persister holds as raft state: Figure 2's persistent state plus the snapshot's
-// metadata (Figure 13). The snapshot bytes are saved beside it.
-struct PersistentState {
-  Term current_term = 0;
-  NodeId voted_for = sim::kNoNode;
-  Index base_index = 0;
-  Term base_term = 0;
-  std::vector<Entry> entries;
-  RAFTSIM_WIRE_FIELDS(current_term, voted_for, base_index, base_term, entries)
-};
-
 }  // namespace raft::reference

@@ -104,6 +104,7 @@ void Raft::truncate_log(Lock& lock, Index from_index) {
   log_.truncate_from(from_index);
   durable_last_index_ = std::min(durable_last_index_, from_index - 1);
   truncated_below_ = std::min(truncated_below_, from_index - 1);
+  journal_agrees_through_ = std::min(journal_agrees_through_, from_index - 1);
   mark_dirty(lock);
   observer_.on_truncate(me_, from_index);
 }
@@ -112,6 +113,7 @@ void Raft::compact_log(Lock& lock, Index index, Term term, Bytes snapshot) {
   const bool kept_suffix = index <= log_.last_index() && log_.term_at(index) == term;
   log_.compact(index, term);
   snapshot_ = std::move(snapshot);
+  ++snapshot_version_;
   if (!kept_suffix) {
     durable_last_index_ = std::min(durable_last_index_, index);
     truncated_below_ = std::min(truncated_below_, index);

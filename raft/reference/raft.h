@@ -17,6 +17,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "raft/peer.h"
@@ -75,6 +76,9 @@ class Raft final : public Peer {
   void persist_loop();
   void persist_now();
   bool persisted(Lock& lock) const;
+  // Encodes what the next save writes and updates the journal bookkeeping as if it were written.
+  // Returns the records; *snapshot gets the snapshot when the save must write it (a rewrite).
+  Bytes journal_records(Lock& lock, bool* rewrite, std::optional<Bytes>* snapshot);
 
   // peer.cpp: every change of the state goes through these, which report it to the observer.
   void become_follower(Lock& lock, Term term);
@@ -132,6 +136,23 @@ class Raft final : public Peer {
   uint64_t durable_version_ = 0;
   Index durable_last_index_ = 0;
   Index truncated_below_ = 0;  // lowest truncation point since the save in progress began
+
+  // The journal on disk (raft/reference/journal.h) as the saves issued so far leave it; saves
+  // are issued in order under persist_gate_, so this is what the next save appends to.
+  // Invariant 5: the journal's log agrees with log_ at every index <= journal_agrees_through_
+  // (truncate_log lowers it), and ends at journal_last_index_ >= journal_agrees_through_.
+  // Invariant 6: journal_entry_bytes_[k] is the size of the record of the journal's entry
+  // base + 1 + k, and journal_garbage_bytes_ <= journal_bytes_.
+  // snapshot_version_ counts changes of snapshot_ and the log's base; the journal is rewritten,
+  // with the snapshot, when it differs from journal_snapshot_version_.
+  Index journal_last_index_ = 0;
+  Index journal_agrees_through_ = 0;
+  uint64_t journal_bytes_ = 0;
+  uint64_t journal_garbage_bytes_ = 0;
+  uint64_t journal_state_bytes_ = 0;  // the last state record's, garbage once another follows
+  std::vector<uint32_t> journal_entry_bytes_;
+  uint64_t snapshot_version_ = 0;
+  uint64_t journal_snapshot_version_ = 0;
 };
 
 }  // namespace raft::reference
