@@ -93,6 +93,8 @@ std::string fingerprint_hex(uint64_t fingerprint);
 // encoding, what the built-in implementations do or save) bumps it by one, in that commit. Reports
 // record it, so a replay of a report from another version says so instead of claiming that the
 // run is not deterministic.
-inline constexpr uint64_t kFingerprintVersion = 1;
+//   1: the first wave.
+//   2: the reference Raft saves a journal of what changed instead of its whole state.
+inline constexpr uint64_t kFingerprintVersion = 2;
 
 }  // namespace sim
