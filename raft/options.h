@@ -2,6 +2,8 @@
 // second, a new leader within 5 s of a failure, elections that rarely split.
 #pragma once
 
+#include <cstdint>
+
 #include "raft/mutant.h"
 #include "sim/time.h"
 
@@ -18,6 +20,10 @@ struct RaftOptions {
   // Attempts of one replication round towards one follower (retries after failed calls and
   // backtracking steps) before it waits for the next heartbeat; >= 1. Default 8.
   int replication_attempts_max = 8;
+  // Entries carried by one AppendEntries at most; >= 1. A follower further behind is caught up
+  // over several sends of the same round. Bounds what every message in flight holds, so a leader
+  // whose follower is cut off for long does not keep many copies of its whole log. Default 128.
+  uint64_t append_entries_max = 128;
   // A deliberate bug to switch on (raft/mutant.h); none by default. Only the harness sets it.
   Mutant mutant = Mutant::none;
 };

@@ -95,6 +95,7 @@ std::string fingerprint_hex(uint64_t fingerprint);
 // run is not deterministic.
 //   1: the first wave.
 //   2: the reference Raft saves a journal of what changed instead of its whole state.
-inline constexpr uint64_t kFingerprintVersion = 2;
+//   3: the reference Raft sends at most append_entries_max entries in one AppendEntries.
+inline constexpr uint64_t kFingerprintVersion = 3;
 
 }  // namespace sim

@@ -5,8 +5,11 @@
 // backs up by the conflict term and index in one step, after a failed call it retries. A round
 // stops when the follower has everything, when this peer is no longer leader of the round's term,
 // when a newer round towards the same follower has begun, or after replication_attempts_max
-// sends. Replies are checked against the current term and the round's own arguments, so a stale
-// or duplicated reply changes nothing; match indexes only grow.
+// sends. One AppendEntries carries at most append_entries_max entries, so a follower far behind
+// takes several sends. Replies are checked against the current term and the round's own
+// arguments, so a stale or duplicated reply changes nothing; match indexes only grow.
+#include <algorithm>
+
 #include "raft/reference/raft.h"
 #include "sim/runtime.h"
 
@@ -33,7 +36,12 @@ void Raft::replicate_to(NodeId peer, Term term, uint64_t round) {
         append.leader = me_;
         append.prev_log_index = next - 1;
         append.prev_log_term = log_.term_at(next - 1);
-        append.entries = log_.slice(next, log_.last_index());
+        const Index last = log_.last_index();
+        if (next <= last) {
+          append.entries =
+              log_.slice(next, next - 1 + std::min(last - (next - 1),
+                                                   ctx_.options.append_entries_max));
+        }
         append.leader_commit = commit_index_;
       }
     }
