@@ -9,14 +9,54 @@ namespace {
 
 enum class PacketKind : uint8_t { request = 1, reply = 2 };
 
-// The envelope every RPC packet carries.
-struct Envelope {
+// Every RPC packet is an envelope: the kind, the call's id, the method (empty in replies) and the
+// body, encoded as a struct of those four fields would be (sim/wire.h). Written and read here
+// field by field, so that the body is copied once into the packet and, on the way in, not at all.
+Bytes encode_envelope(PacketKind kind, uint64_t call_id, std::string_view method,
+                      std::span<const uint8_t> body) {
+  wire::Writer w;
+  w.reserve(wire::varint_size(static_cast<uint8_t>(kind)) + wire::varint_size(call_id) +
+            wire::varint_size(method.size()) + method.size() + wire::varint_size(body.size()) +
+            body.size());
+  w.varint(static_cast<uint8_t>(kind));
+  w.varint(call_id);
+  w.varint(method.size());
+  w.raw(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(method.data()), method.size()));
+  w.varint(body.size());
+  w.raw(body);
+  return w.take();
+}
+
+// An envelope's fields, viewing the packet's bytes.
+struct EnvelopeView {
   PacketKind kind = PacketKind::request;
   uint64_t call_id = 0;
-  std::string method;  // empty in replies
-  Bytes body;
-  RAFTSIM_WIRE_FIELDS(kind, call_id, method, body)
+  std::string_view method;
+  size_t body_offset = 0;  // the body runs from here to the end of the packet
 };
+
+std::optional<EnvelopeView> decode_envelope(std::span<const uint8_t> bytes) {
+  wire::Reader r(bytes);
+  EnvelopeView view;
+  uint8_t kind = 0;
+  wire::get(r, kind);
+  view.kind = static_cast<PacketKind>(kind);
+  wire::get(r, view.call_id);
+  const std::span<const uint8_t> method = r.raw(r.length());
+  view.method = std::string_view(reinterpret_cast<const char*>(method.data()), method.size());
+  const size_t body_size = r.length();
+  view.body_offset = r.position();
+  r.raw(body_size);
+  if (!r.ok() || !r.at_end()) return std::nullopt;
+  return view;
+}
+
+// The packet's payload becomes the body: the header goes, the bytes stay where they are.
+Bytes take_body(Packet& packet, const EnvelopeView& envelope) {
+  Bytes body = std::move(packet.payload);
+  body.erase(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(envelope.body_offset));
+  return body;
+}
 
 }  // namespace
 
@@ -26,17 +66,16 @@ struct Endpoint::Pending {
 };
 
 void Endpoint::handle(std::string method, RawHandler handler) {
-  handlers_[std::move(method)] = std::move(handler);
+  handlers_[std::move(method)] = std::make_shared<const RawHandler>(std::move(handler));
 }
 
-std::optional<Bytes> Endpoint::call(NodeId to, std::string_view method, Bytes args,
-                                    Duration timeout) {
+std::optional<Bytes> Endpoint::call(NodeId to, std::string_view method,
+                                    std::span<const uint8_t> args, Duration timeout) {
   detail::Fiber& me = world_.current_checked();
   RAFTSIM_ASSERT(me.node == node_);
   world_.check_no_lock_held("an RPC call");
   const uint64_t call_id = next_call_id_++;
-  Bytes packet =
-      wire::encode(Envelope{PacketKind::request, call_id, std::string(method), std::move(args)});
+  Bytes packet = encode_envelope(PacketKind::request, call_id, method, args);
   ++stats_.calls;
   stats_.bytes_sent += packet.size();
   Pending pending;
@@ -52,14 +91,14 @@ std::optional<Bytes> Endpoint::call(NodeId to, std::string_view method, Bytes ar
 }
 
 void Endpoint::on_packet(Packet&& packet) {
-  std::optional<Envelope> envelope = wire::decode<Envelope>(packet.payload);
+  const std::optional<EnvelopeView> envelope = decode_envelope(packet.payload);
   if (!envelope.has_value()) return;  // garbage: dropped, as a real stack would
   if (envelope->kind == PacketKind::reply) {
     auto it = pending_.find(envelope->call_id);
     if (it == pending_.end()) return;  // the call already ended
     Pending& pending = *it->second;
     pending_.erase(it);
-    pending.reply = std::move(envelope->body);
+    pending.reply = take_body(packet, *envelope);
     if (pending.fiber->state == detail::FiberState::blocked) {
       world_.wake(*pending.fiber, WakeReason::notified);
     }
@@ -68,12 +107,11 @@ void Endpoint::on_packet(Packet&& packet) {
   if (envelope->kind != PacketKind::request) return;
   const NodeId from = packet.from;
   const uint64_t call_id = envelope->call_id;
-  // The name first: argument evaluation order differs between compilers, and the lambda
-  // below moves the method out.
-  std::string fiber_name = "rpc " + envelope->method;
+  std::string method(envelope->method);
+  std::string fiber_name = "rpc " + method;
+  Bytes body = take_body(packet, *envelope);  // last: the envelope views the payload
   world_.spawn(node_, std::move(fiber_name),
-               [this, from, call_id, method = std::move(envelope->method),
-                body = std::move(envelope->body)]() mutable {
+               [this, from, call_id, method = std::move(method), body = std::move(body)]() mutable {
                  serve(from, call_id, std::move(method), std::move(body));
                });
 }
@@ -81,14 +119,15 @@ void Endpoint::on_packet(Packet&& packet) {
 void Endpoint::serve(NodeId from, uint64_t call_id, std::string method, Bytes args) {
   auto it = handlers_.find(method);
   if (it == handlers_.end()) return;  // no such method: the caller times out
-  RawHandler handler = it->second;    // a copy: the handler may be replaced while it runs
-  std::optional<Bytes> reply = handler(args);
+  // Shared: the handler may be replaced while it runs.
+  const std::shared_ptr<const RawHandler> handler = it->second;
+  std::optional<Bytes> reply = (*handler)(args);
   if (!reply.has_value()) return;
   ReplyFate fate;
   if (world_.hooks().on_reply) fate = world_.hooks().on_reply(node_, from, method);
   if (fate.drop) return;
   ++stats_.served;
-  Bytes packet = wire::encode(Envelope{PacketKind::reply, call_id, "", std::move(*reply)});
+  Bytes packet = encode_envelope(PacketKind::reply, call_id, "", *reply);
   stats_.bytes_sent += packet.size();
   if (fate.hold) {
     // Sent as if from the node whenever the holder says (even if it crashed meanwhile).
@@ -123,9 +162,10 @@ void handle_raw(std::string method, RawHandler handler) {
   w.endpoint(self()).handle(std::move(method), std::move(handler));
 }
 
-std::optional<Bytes> call_raw(NodeId to, std::string_view method, Bytes args, Duration timeout) {
+std::optional<Bytes> call_raw(NodeId to, std::string_view method, std::span<const uint8_t> args,
+                              Duration timeout) {
   World& w = world();
-  return w.endpoint(self()).call(to, method, std::move(args), timeout);
+  return w.endpoint(self()).call(to, method, args, timeout);
 }
 
 }  // namespace sim::rpc

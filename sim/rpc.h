@@ -11,7 +11,9 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -43,7 +45,8 @@ class Endpoint {
 
   void handle(std::string method, RawHandler handler);
   // Blocks the calling fiber, which must be on this endpoint's node.
-  std::optional<Bytes> call(NodeId to, std::string_view method, Bytes args, Duration timeout);
+  std::optional<Bytes> call(NodeId to, std::string_view method, std::span<const uint8_t> args,
+                            Duration timeout);
 
   void on_packet(Packet&& packet);
   void on_crash();
@@ -56,7 +59,7 @@ class Endpoint {
 
   World& world_;
   NodeId node_;
-  std::map<std::string, RawHandler, std::less<>> handlers_;
+  std::map<std::string, std::shared_ptr<const RawHandler>, std::less<>> handlers_;
   std::map<uint64_t, Pending*> pending_;
   uint64_t next_call_id_ = 1;
   RpcStats stats_;
@@ -76,7 +79,8 @@ void handle(std::string method, std::function<Reply(const Args&)> handler) {
   });
 }
 
-std::optional<Bytes> call_raw(NodeId to, std::string_view method, Bytes args, Duration timeout);
+std::optional<Bytes> call_raw(NodeId to, std::string_view method, std::span<const uint8_t> args,
+                              Duration timeout);
 
 // A caller's handle on one server, like labrpc's ClientEnd.
 class ClientEnd {

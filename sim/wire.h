@@ -1,10 +1,10 @@
 // sim::wire: the binary codec for everything that crosses the simulated network or disk.
 //
 // Encoding: unsigned integers as LEB128 varints, signed ones zigzagged first, bools as one byte
-// (0 or 1), strings and byte vectors as a varint length then the bytes, vectors as a varint count
-// then the elements, optionals as a presence byte then the value, enums as their underlying
-// integer, Duration/Instant as signed nanoseconds, and structs as their fields in the order given,
-// once, by RAFTSIM_WIRE_FIELDS(...).
+// (0 or 1), strings and byte vectors as a varint length then the bytes, vectors (and spans, which
+// only encode) as a varint count then the elements, optionals as a presence byte then the value,
+// enums as their underlying integer, Duration/Instant as signed nanoseconds, and structs as their
+// fields in the order given, once, by RAFTSIM_WIRE_FIELDS(...).
 //
 // Decoding validates as it goes: a truncated varint or one longer than 64 bits, a length or count
 // larger than the bytes left, a bool that is not 0 or 1, an integer out of its type's range, or
@@ -97,6 +97,11 @@ template <class T>
 struct IsVector : std::false_type {};
 template <class T>
 struct IsVector<std::vector<T>> : std::true_type {};
+// Encoded as the vector it views (encode only: a decode makes a vector).
+template <class T>
+struct IsSpan : std::false_type {};
+template <class T>
+struct IsSpan<std::span<const T>> : std::true_type {};
 template <class T>
 struct IsOptional : std::false_type {};
 template <class T>
@@ -123,7 +128,7 @@ void put(Writer& w, const T& value) {
   } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Bytes>) {
     w.varint(value.size());
     w.raw(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(value.data()), value.size()));
-  } else if constexpr (IsVector<T>::value) {
+  } else if constexpr (IsVector<T>::value || IsSpan<T>::value) {
     w.varint(value.size());
     for (const auto& element : value) put(w, element);
   } else if constexpr (IsOptional<T>::value) {
@@ -192,9 +197,53 @@ void get(Reader& r, T& value) {
   }
 }
 
+// The number of bytes put(w, value) writes, computed without writing them.
+inline size_t varint_size(uint64_t value) {
+  size_t n = 1;
+  while (value >= 0x80) {
+    value >>= 7;
+    ++n;
+  }
+  return n;
+}
+inline size_t zigzag_size(int64_t value) {
+  return varint_size((static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63));
+}
+
+template <class T>
+size_t encoded_size(const T& value) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return 1;
+  } else if constexpr (std::is_enum_v<T>) {
+    return encoded_size(static_cast<std::underlying_type_t<T>>(value));
+  } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+    return zigzag_size(value);
+  } else if constexpr (std::is_integral_v<T>) {
+    return varint_size(value);
+  } else if constexpr (std::is_same_v<T, Duration> || std::is_same_v<T, Instant>) {
+    return zigzag_size(value.ns());
+  } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, Bytes>) {
+    return varint_size(value.size()) + value.size();
+  } else if constexpr (IsVector<T>::value || IsSpan<T>::value) {
+    size_t n = varint_size(value.size());
+    for (const auto& element : value) n += encoded_size(element);
+    return n;
+  } else if constexpr (IsOptional<T>::value) {
+    return 1 + (value.has_value() ? encoded_size(*value) : 0);
+  } else if constexpr (IsPair<T>::value) {
+    return encoded_size(value.first) + encoded_size(value.second);
+  } else {
+    static_assert(Described<T>, "add RAFTSIM_WIRE_FIELDS(...) to this type");
+    return std::apply([](const auto&... field) { return (size_t{0} + ... + encoded_size(field)); },
+                      value.wire_fields());
+  }
+}
+
+// Sized first, so the bytes are allocated once.
 template <class T>
 Bytes encode(const T& value) {
   Writer w;
+  w.reserve(encoded_size(value));
   put(w, value);
   return w.take();
 }

@@ -9,7 +9,8 @@
 namespace raft::reference {
 namespace {
 
-// Registers a handler whose nullopt means "no reply at all".
+// Registers a handler whose nullopt means "no reply at all". The handler owns the decoded
+// arguments and may move out of them.
 template <class Args, class Reply, class Handler>
 void serve(const char* method, Handler handler) {
   sim::rpc::handle_raw(method, [handler](const Bytes& request) -> std::optional<Bytes> {
@@ -27,7 +28,7 @@ void Raft::register_handlers() {
   serve<RequestVoteArgs, RequestVoteReply>(
       kRequestVote, [this](const RequestVoteArgs& args) { return on_request_vote(args); });
   serve<AppendEntriesArgs, AppendEntriesReply>(
-      kAppendEntries, [this](const AppendEntriesArgs& args) { return on_append_entries(args); });
+      kAppendEntries, [this](AppendEntriesArgs& args) { return on_append_entries(args); });
   serve<InstallSnapshotArgs, InstallSnapshotReply>(
       kInstallSnapshot,
       [this](const InstallSnapshotArgs& args) { return on_install_snapshot(args); });
@@ -72,7 +73,7 @@ std::optional<RequestVoteReply> Raft::on_request_vote(const RequestVoteArgs& arg
   return reply;
 }
 
-std::optional<AppendEntriesReply> Raft::on_append_entries(const AppendEntriesArgs& args) {
+std::optional<AppendEntriesReply> Raft::on_append_entries(AppendEntriesArgs& args) {
   AppendEntriesReply reply;
   {
     Lock lock(mu_);
@@ -109,8 +110,9 @@ std::optional<AppendEntriesReply> Raft::on_append_entries(const AppendEntriesArg
 }
 
 // Appends what is new, truncating only at a real conflict: a stale or duplicated request whose
-// entries all match must not cut off entries that arrived after it (§5.3).
-void Raft::merge_entries(Lock& lock, const AppendEntriesArgs& args) {
+// entries all match must not cut off entries that arrived after it (§5.3). Moves the appended
+// entries out of args.
+void Raft::merge_entries(Lock& lock, AppendEntriesArgs& args) {
   if (bug(Mutant::truncate_on_match) && args.prev_log_index < log_.last_index()) {
     truncate_log(lock, std::max(args.prev_log_index, log_.base_index()) + 1);
   }
@@ -121,7 +123,7 @@ void Raft::merge_entries(Lock& lock, const AppendEntriesArgs& args) {
       if (log_.term_at(index) == args.entries[k].term) continue;
       truncate_log(lock, index);
     }
-    append_entry(lock, args.entries[k]);
+    append_entry(lock, std::move(args.entries[k]));
   }
 }
 

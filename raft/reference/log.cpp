@@ -21,12 +21,11 @@ void Log::truncate_from(Index from_index) {
   entries_.resize(from_index - base_index_ - 1);
 }
 
-std::vector<Entry> Log::slice(Index from, Index to) const {
+std::span<const Entry> Log::view(Index from, Index to) const {
   RAFTSIM_ASSERT(from > base_index_);
   RAFTSIM_ASSERT(to <= last_index());
   if (from > to) return {};
-  return std::vector<Entry>(entries_.begin() + static_cast<long>(from - base_index_ - 1),
-                            entries_.begin() + static_cast<long>(to - base_index_));
+  return std::span<const Entry>(entries_).subspan(from - base_index_ - 1, to - from + 1);
 }
 
 Index Log::first_index_of_term_at(Index index) const {

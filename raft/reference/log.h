@@ -7,6 +7,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "raft/reference/messages.h"
@@ -29,8 +30,9 @@ class Log {
   void append(Entry entry) { entries_.push_back(std::move(entry)); }
   // Removes the entries with index >= from_index (> base_index).
   void truncate_from(Index from_index);
-  // Entries [from, to], both > base and <= last.
-  std::vector<Entry> slice(Index from, Index to) const;
+  // Entries [from, to], both > base and <= last (empty when from > to). Valid until the log
+  // next changes.
+  std::span<const Entry> view(Index from, Index to) const;
 
   // The first index after the base with the same term as `index` (for conflict replies).
   Index first_index_of_term_at(Index index) const;

@@ -3,6 +3,7 @@
 // optimization the paper sketches and the course's guide spells out).
 #pragma once
 
+#include <span>
 #include <vector>
 
 #include "raft/types.h"
@@ -40,6 +41,18 @@ struct AppendEntriesArgs {
   Index prev_log_index = 0;
   Term prev_log_term = 0;
   std::vector<Entry> entries;
+  Index leader_commit = 0;
+  RAFTSIM_WIRE_FIELDS(term, leader, prev_log_index, prev_log_term, entries, leader_commit)
+};
+
+// AppendEntriesArgs as the leader encodes it: the entries viewed in its log rather than copied.
+// The same fields, so the same bytes.
+struct AppendEntriesView {
+  Term term = 0;
+  NodeId leader = sim::kNoNode;
+  Index prev_log_index = 0;
+  Term prev_log_term = 0;
+  std::span<const Entry> entries;
   Index leader_commit = 0;
   RAFTSIM_WIRE_FIELDS(term, leader, prev_log_index, prev_log_term, entries, leader_commit)
 };

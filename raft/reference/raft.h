@@ -57,15 +57,17 @@ class Raft final : public Peer {
 
   // replication.cpp
   void replicate_to(NodeId peer, Term term, uint64_t round);
-  bool send_append(NodeId peer, Term term, AppendEntriesArgs args);
+  // Sends an encoded AppendEntriesArgs (prev_log_index and entry_count are its fields).
+  bool send_append(NodeId peer, Term term, Index prev_log_index, size_t entry_count,
+                   const Bytes& request);
   bool send_snapshot(NodeId peer, Term term, InstallSnapshotArgs args);
   void advance_commit(Lock& lock);
 
   // handlers.cpp
   void register_handlers();
   std::optional<RequestVoteReply> on_request_vote(const RequestVoteArgs& args);
-  std::optional<AppendEntriesReply> on_append_entries(const AppendEntriesArgs& args);
-  void merge_entries(Lock& lock, const AppendEntriesArgs& args);
+  std::optional<AppendEntriesReply> on_append_entries(AppendEntriesArgs& args);
+  void merge_entries(Lock& lock, AppendEntriesArgs& args);
   std::optional<InstallSnapshotReply> on_install_snapshot(const InstallSnapshotArgs& args);
 
   // applier.cpp

@@ -20,7 +20,10 @@ void Raft::replicate_to(NodeId peer, Term term, uint64_t round) {
   for (int attempt = 0; attempt < ctx_.options.replication_attempts_max; ++attempt) {
     // Whatever the message carries (term, entries) must be durable here first.
     persist_now();
-    AppendEntriesArgs append;
+    // An AppendEntries is encoded under the lock, straight from the log.
+    Bytes append;
+    Index prev_log_index = 0;
+    size_t entry_count = 0;
     InstallSnapshotArgs install;
     bool use_snapshot = false;
     {
@@ -32,31 +35,33 @@ void Raft::replicate_to(NodeId peer, Term term, uint64_t round) {
         use_snapshot = true;
         install = {term, me_, log_.base_index(), log_.base_term(), snapshot_};
       } else {
-        append.term = term;
-        append.leader = me_;
-        append.prev_log_index = next - 1;
-        append.prev_log_term = log_.term_at(next - 1);
+        prev_log_index = next - 1;
         const Index last = log_.last_index();
+        AppendEntriesView view{term, me_, prev_log_index, log_.term_at(prev_log_index), {},
+                               commit_index_};
         if (next <= last) {
-          append.entries =
-              log_.slice(next, next - 1 + std::min(last - (next - 1),
-                                                   ctx_.options.append_entries_max));
+          view.entries = log_.view(
+              next, prev_log_index + std::min(last - prev_log_index, ctx_.options.append_entries_max));
         }
-        append.leader_commit = commit_index_;
+        entry_count = view.entries.size();
+        append = sim::wire::encode(view);
       }
     }
-    const bool done = use_snapshot ? send_snapshot(peer, term, std::move(install))
-                                   : send_append(peer, term, std::move(append));
+    const bool done = use_snapshot
+                          ? send_snapshot(peer, term, std::move(install))
+                          : send_append(peer, term, prev_log_index, entry_count, append);
     if (done) return;
   }
 }
 
 // Returns true when the round is over (caught up, or no longer leader).
-bool Raft::send_append(NodeId peer, Term term, AppendEntriesArgs args) {
+bool Raft::send_append(NodeId peer, Term term, Index prev_log_index, size_t entry_count,
+                       const Bytes& request) {
   const size_t p = static_cast<size_t>(peer);
-  std::optional<AppendEntriesReply> reply =
-      ctx_.peers[p]->call<AppendEntriesReply>(kAppendEntries, args);
-  if (!reply.has_value()) return false;  // lost: retry
+  const std::optional<Bytes> raw = ctx_.peers[p]->call_raw(kAppendEntries, request);
+  if (!raw.has_value()) return false;  // lost: retry
+  std::optional<AppendEntriesReply> reply = sim::wire::decode<AppendEntriesReply>(*raw);
+  if (!reply.has_value()) return false;
   Lock lock(mu_);
   if (killed_) return true;
   if (bug(Mutant::no_step_down_on_reply) && reply->term > current_term_)
@@ -69,14 +74,14 @@ bool Raft::send_append(NodeId peer, Term term, AppendEntriesArgs args) {
   if (reply->success) {
     const Index matched = bug(Mutant::match_from_log_length)
                               ? log_.last_index()
-                              : args.prev_log_index + args.entries.size();
+                              : prev_log_index + entry_count;
     match_index_[p] = std::max(match_index_[p], matched);
     next_index_[p] = std::max(next_index_[p], match_index_[p] + 1);
     advance_commit(lock);
     return match_index_[p] >= log_.last_index();
   }
   // A rejection of what we no longer propose is stale.
-  if (next_index_[p] != args.prev_log_index + 1) return false;
+  if (next_index_[p] != prev_log_index + 1) return false;
   Index next = reply->conflict_index;
   if (reply->conflict_term != 0) {
     if (std::optional<Index> last = log_.last_index_of_term(reply->conflict_term)) {

@@ -69,6 +69,7 @@ TenFields sample_ten() {
 template <class T>
 T round_trip(const T& value) {
   const Bytes bytes = wire::encode(value);
+  CHECK(wire::encoded_size(value) == bytes.size());
   std::string error;
   std::optional<T> decoded = wire::decode<T>(bytes, &error);
   INFO(error);
@@ -96,6 +97,7 @@ bool decode_is_sane(const Bytes& bytes) {
     return false;
   }
   REQUIRE(error.empty());
+  REQUIRE(wire::encoded_size(*decoded) == wire::encode(*decoded).size());
   const std::optional<T> again = wire::decode<T>(wire::encode(*decoded));
   REQUIRE(again.has_value());
   REQUIRE(*again == *decoded);
@@ -218,6 +220,17 @@ TEST_CASE("wire: nested described structs and a 10-field message round trip", "[
   CHECK(round_trip(TenFields{}) == TenFields{});
   // The encoding is a pure function of the value.
   CHECK(wire::encode(m) == wire::encode(back));
+}
+
+TEST_CASE("wire: a span encodes exactly as the vector it views", "[sim][wire]") {
+  const std::vector<Shape> shapes{Shape{"a", {{1, 2}}, std::nullopt, Color::green}, Shape{},
+                                  Shape{"dot", {{7, 7}}, Point{7, 7}, Color::red}};
+  const std::span<const Shape> all(shapes);
+  CHECK(wire::encode(all) == wire::encode(shapes));
+  CHECK(wire::encoded_size(all) == wire::encode(shapes).size());
+  const std::vector<Shape> tail(shapes.begin() + 1, shapes.end());
+  CHECK(wire::encode(all.subspan(1)) == wire::encode(tail));
+  CHECK(wire::encode(std::span<const Shape>()) == Bytes{0});
 }
 
 TEST_CASE("wire: decoding rejects truncated input", "[sim][wire]") {
