@@ -108,9 +108,9 @@ void Endpoint::on_packet(Packet&& packet) {
   const NodeId from = packet.from;
   const uint64_t call_id = envelope->call_id;
   std::string method(envelope->method);
-  std::string fiber_name = "rpc " + method;
-  Bytes body = take_body(packet, *envelope);  // last: the envelope views the payload
-  world_.spawn(node_, std::move(fiber_name),
+  fiber_name_.assign("rpc ").append(method);  // copied into the fiber's record
+  Bytes body = take_body(packet, *envelope);   // last: the envelope views the payload
+  world_.spawn(node_, fiber_name_,
                [this, from, call_id, method = std::move(method), body = std::move(body)]() mutable {
                  serve(from, call_id, std::move(method), std::move(body));
                });

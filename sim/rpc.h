@@ -62,6 +62,7 @@ class Endpoint {
   std::map<std::string, std::shared_ptr<const RawHandler>, std::less<>> handlers_;
   std::map<uint64_t, Pending*> pending_;
   uint64_t next_call_id_ = 1;
+  std::string fiber_name_;  // "rpc <method>", built here without a new allocation each time
   RpcStats stats_;
 };
 

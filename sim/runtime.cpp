@@ -32,9 +32,9 @@ void sleep_for(Duration duration) {
 
 void yield() { world().yield_current(); }
 
-void go(std::string name, std::function<void()> body) {
+void go(std::string_view name, std::function<void()> body) {
   World& w = world();
-  w.spawn(w.current_checked().node, std::move(name), std::move(body));
+  w.spawn(w.current_checked().node, name, std::move(body));
 }
 
 Rng& rng() {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "sim/ids.h"
 #include "sim/rng.h"
@@ -23,7 +24,7 @@ void sleep_until(Instant local_deadline);
 // Lets every other fiber that is ready at this instant run first.
 void yield();
 // Spawns a fiber on the current node; it dies with the node.
-void go(std::string name, std::function<void()> body);
+void go(std::string_view name, std::function<void()> body);
 // The current node's random stream.
 Rng& rng();
 // Keeps `object` alive until the current node crashes.

@@ -262,16 +262,22 @@ Instant World::global_for_local(NodeId id, Instant local) const {
 
 // ---------------------------------------------------------------- fibers
 
-void World::spawn(NodeId id, std::string name, std::function<void()> body) {
+void World::spawn(NodeId id, std::string_view name, std::function<void()> body) {
   RAFTSIM_ASSERT(node(id).up);
   if (fibers_.size() - free_slots_.size() >= options_.fibers_max) {
-    report_fiber_cap(id, name);  // a spawning fiber stops here; a callback returns, unspawned
+    report_fiber_cap(id, std::string(name));  // a spawning fiber stops here; a callback returns
     return;
   }
-  auto owned = std::make_unique<detail::Fiber>();
+  std::unique_ptr<detail::Fiber> owned;
+  if (!spare_fibers_.empty()) {
+    owned = std::move(spare_fibers_.back());
+    spare_fibers_.pop_back();
+  } else {
+    owned = std::make_unique<detail::Fiber>();
+  }
   detail::Fiber& f = *owned;
   f.id = next_fiber_id_++;
-  f.name = std::move(name);
+  f.name.assign(name);
   f.node = id;
   f.body = std::move(body);
   if (!free_slots_.empty()) {
@@ -471,8 +477,18 @@ void World::finish_fiber(detail::Fiber& f) {
     idle_contexts_.push_back(IdleContext{std::move(f.context), f.guard_low, f.guard_high});
   }
   const uint32_t slot = f.slot;
-  fibers_[slot].reset();
+  std::unique_ptr<detail::Fiber> owned = std::move(fibers_[slot]);
   free_slots_.push_back(slot);
+  if (!kRecycleFibers || spare_fibers_.size() >= kSpareFibersMax) return;
+  // Reset to a new fiber's state, keeping only the buffers of its name and held list.
+  std::string name = std::move(owned->name);
+  std::vector<Mutex*> held = std::move(owned->held);
+  *owned = detail::Fiber{};
+  name.clear();
+  held.clear();
+  owned->name = std::move(name);
+  owned->held = std::move(held);
+  spare_fibers_.push_back(std::move(owned));
 }
 
 void World::destroy_fiber(detail::Fiber& f) {

@@ -12,8 +12,9 @@ constexpr Index kBatchMax = 64;  // entries taken per wake-up, so one batch stay
 }
 
 void Raft::applier_loop() {
+  std::vector<ApplyMsg> batch;  // kept across rounds for its capacity
   for (;;) {
-    std::vector<ApplyMsg> batch;
+    batch.clear();
     {
       Lock lock(mu_);
       apply_cv_.wait(lock,

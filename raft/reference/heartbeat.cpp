@@ -12,9 +12,10 @@ void Raft::request_replication(Lock&) {
 }
 
 void Raft::heartbeat_loop() {
+  std::vector<uint64_t> rounds;  // kept across rounds for its capacity
   for (;;) {
     Term term = 0;
-    std::vector<uint64_t> rounds;
+    rounds.clear();
     {
       Lock lock(mu_);
       replicate_cv_.wait_for(lock, ctx_.options.heartbeat_interval,

@@ -81,7 +81,6 @@ Bytes Raft::journal_records(Lock&, bool* rewrite, std::optional<Bytes>* snapshot
   sim::wire::Writer writer;
   Index from_index = journal_agrees_through_ + 1;
   if (*rewrite) {
-    writer.reserve(64 + log_.entries().size() * 16);
     journal::put_base(writer, log_.base_index(), log_.base_term());
     journal_entry_bytes_.clear();
     journal_garbage_bytes_ = 0;
@@ -101,6 +100,12 @@ Bytes Raft::journal_records(Lock&, bool* rewrite, std::optional<Bytes>* snapshot
     journal::put_truncate(writer, from_index);
     journal_garbage_bytes_ += writer.size() - before;
   }
+  // Sized first, so the records are allocated once: a tag and an entry each, then the state.
+  size_t record_bytes = writer.size() + 32;
+  for (Index index = from_index; index <= log_.last_index(); ++index) {
+    record_bytes += 1 + sim::wire::encoded_size(log_.at(index));
+  }
+  writer.reserve(record_bytes);
   for (Index index = from_index; index <= log_.last_index(); ++index) {
     const size_t before = writer.size();
     journal::put_entry(writer, log_.at(index));
