@@ -378,8 +378,9 @@ void World::resume(detail::Fiber& f) {
   f.state = detail::FiberState::running;
   current_ = &f;
   running_.store(&f, std::memory_order_relaxed);
-  RunningFiberInfo& info = running_fiber_info();
-  info = {f.name.c_str(), node(f.node).name.c_str(), f.guard_low, f.guard_high};
+  RunningFiberInfo& info = *fiber_info_;
+  info = {f.name.c_str(), nodes_[static_cast<size_t>(f.node)]->name.c_str(), f.guard_low,
+          f.guard_high};
   ++stats_.fiber_switches;
   f.context = std::move(f.context).resume();
   info = {};
@@ -555,12 +556,12 @@ bool World::run_main(NodeId process, std::function<void()> body) {
     body();
     *done = true;
   });
-  const std::function<bool()> condition = [done] { return !*done; };
-  return run_loop(Instant::max(), &condition);
+  return run_loop(Instant::max(), nullptr, done.get());
 }
 
-bool World::run_loop(Instant limit, const std::function<bool()>* condition) {
+bool World::run_loop(Instant limit, const std::function<bool()>* condition, const bool* finished) {
   RunningScope scope(this);
+  fiber_info_ = &running_fiber_info();  // this thread's
   const Stopwatch wall;
   const bool guarded = options_.guard.wall_ms_max > 0 || options_.guard.resident_bytes_max > 0;
   std::optional<detail::StallWatch> stall_watch;
@@ -569,7 +570,7 @@ bool World::run_loop(Instant limit, const std::function<bool()>* condition) {
   }
   bool reached = false;
   while (!failure_) {
-    if (condition != nullptr && !(*condition)()) {
+    if ((finished != nullptr && *finished) || (condition != nullptr && !(*condition)())) {
       reached = true;
       break;
     }
@@ -578,7 +579,7 @@ bool World::run_loop(Instant limit, const std::function<bool()>* condition) {
         report_idle_deadlock();
         break;
       }
-      if (condition != nullptr) {
+      if (condition != nullptr || finished != nullptr) {
         fail("deadlock", "deadlock: nothing is left to run, but the run's condition still holds");
         break;
       }

@@ -207,7 +207,9 @@ class World {
     int64_t ppm = 0;
   };
 
-  bool run_loop(Instant limit, const std::function<bool()>* condition);
+  // Runs until `limit`, or until `condition` turns false or `*finished` true (either may be null).
+  bool run_loop(Instant limit, const std::function<bool()>* condition,
+                const bool* finished = nullptr);
   // The resource guard (GuardOptions); `wall_s` is the wall time spent in this run_* call so far.
   void check_guard(double wall_s);
   // What the stall watch prints about this run (called on the watch's thread).
@@ -280,6 +282,7 @@ class World {
   // For the stall watch's thread: the event count and the running fiber, mirrored.
   std::atomic<uint64_t> progress_{0};
   std::atomic<const detail::Fiber*> running_{nullptr};
+  RunningFiberInfo* fiber_info_ = nullptr;  // the running thread's, set by each run_* call
   std::optional<Failure> failure_;
   std::exception_ptr fiber_error_;
   Stats stats_;
