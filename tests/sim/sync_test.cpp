@@ -322,3 +322,37 @@ TEST_CASE("sync: a crash releases the dead fiber's mutex to the next waiter", "[
     CHECK(got);
   }));
 }
+
+TEST_CASE("sync: a fiber spawned after others finished starts with its own name and no mutexes",
+          "[sim][sync]") {
+  // A finished fiber's record is reused for a later spawn (outside AddressSanitizer builds): what
+  // the earlier fiber held or was called must not carry over.
+  Mutex alpha("alpha");
+  Mutex beta("beta");
+  World w;
+  const NodeId p = w.add_process("p");
+  CHECK_FALSE(w.run_main(p, [&] {
+    for (int i = 0; i < 3; ++i) {
+      go("a fiber with a name longer than the small-string buffer", [&] {
+        alpha.lock();  // never unlocked: released when the fiber ends
+        beta.lock();
+      });
+      sleep_for(1_ms);
+    }
+    go("taker", [&] {
+      std::lock_guard la(alpha);
+      std::lock_guard lb(beta);
+    });
+    sleep_for(1_ms);
+    go("second", [&] {
+      std::lock_guard la(alpha);
+      alpha.lock();
+    });
+    sleep_for(1_ms);
+  }));
+  REQUIRE(w.failure().has_value());
+  CHECK(w.failure()->kind == "deadlock");
+  CHECK_THAT(w.failure()->message,
+             Catch::Contains("fiber 'second'") && Catch::Contains("which it already holds"));
+  CHECK_THAT(w.failure()->message, !Catch::Contains("small-string"));
+}
