@@ -86,10 +86,6 @@ bool later(const auto& a, const auto& b) {
   return a.key > b.key;
 }
 
-struct Later {
-  bool operator()(const auto& a, const auto& b) const { return later(a, b); }
-};
-
 }  // namespace
 
 World* World::running() { return tls_world; }
@@ -452,8 +448,45 @@ void World::push_event(Event event) {
       return;
     }
   }
+  heap_push(event);
+}
+
+// queue_ is a 4-ary min-heap on (at, key): half the levels of a binary one, and a node's four
+// children share a cache line or two. Keys are unique, so the order events leave in is the one
+// any heap gives.
+void World::heap_push(const Event& event) {
+  size_t i = queue_.size();
   queue_.push_back(event);
-  std::push_heap(queue_.begin(), queue_.end(), Later{});
+  while (i > 0) {
+    const size_t parent = (i - 1) / 4;
+    if (!later(queue_[parent], event)) break;
+    queue_[i] = queue_[parent];
+    i = parent;
+  }
+  queue_[i] = event;
+}
+
+World::Event World::heap_pop() {
+  const Event top = queue_.front();
+  const Event last = queue_.back();
+  queue_.pop_back();
+  const size_t n = queue_.size();
+  if (n == 0) return top;
+  size_t i = 0;
+  for (;;) {
+    const size_t first = 4 * i + 1;
+    if (first >= n) break;
+    size_t best = first;
+    const size_t end = std::min(first + 4, n);
+    for (size_t c = first + 1; c < end; ++c) {
+      if (later(queue_[best], queue_[c])) best = c;
+    }
+    if (!later(last, queue_[best])) break;
+    queue_[i] = queue_[best];
+    i = best;
+  }
+  queue_[i] = last;
+  return top;
 }
 
 bool World::pop_event(Instant limit, Event& event) {
@@ -465,9 +498,7 @@ bool World::pop_event(Instant limit, Event& event) {
   if (from_ready) {
     event = ready_.pop_front();
   } else {
-    std::pop_heap(queue_.begin(), queue_.end(), Later{});
-    event = queue_.back();
-    queue_.pop_back();
+    event = heap_pop();
   }
   return true;
 }

@@ -238,13 +238,15 @@ class World {
   uint64_t next_key_ = 0;
   uint64_t next_token_ = 1;
   uint64_t next_fiber_id_ = 1;
-  // The event queue is two queues: a binary heap of the events due later, earliest (at, key) at
+  // The event queue is two queues: a 4-ary heap of the events due later, earliest (at, key) at
   // the front, and a FIFO of the events due at the instant they were pushed (wake-ups, yields,
   // spawns), which skip the heap. Invariant 2: every event in ready_ is due at now_, and ready_ is
   // in key order (keys only grow), so taking the smaller (at, key) of the two fronts runs the
   // events in exactly the order one heap would. Interleaving mode draws random keys and uses the
   // heap alone.
   std::vector<Event> queue_;
+  void heap_push(const Event& event);
+  Event heap_pop();  // queue_ not empty
   detail::Fifo<Event> ready_;
   std::vector<std::function<void()>> callbacks_;  // scheduled callbacks, by index
   std::vector<uint64_t> free_callbacks_;
