@@ -149,14 +149,33 @@ void Network::schedule_delivery(Packet packet) {
   const Duration delay = draw_delay();
   Instant at = world_.now() + delay;
   at = std::max(at, clog_until_[index(packet.from, packet.to)]);
-  world_.schedule(at, [this, p = std::move(packet)]() mutable { deliver(std::move(p)); });
+  deliver_at(at, std::move(packet));
+}
+
+// The packet waits in a slot of in_flight_, so that the scheduled callback holds only its index
+// and fits std::function without an allocation of its own.
+void Network::deliver_at(Instant at, Packet packet) {
+  uint32_t slot;
+  if (!free_in_flight_.empty()) {
+    slot = free_in_flight_.back();
+    free_in_flight_.pop_back();
+    in_flight_[slot] = std::move(packet);
+  } else {
+    slot = static_cast<uint32_t>(in_flight_.size());
+    in_flight_.push_back(std::move(packet));
+  }
+  world_.schedule(at, [this, slot] {
+    Packet p = std::move(in_flight_[slot]);
+    free_in_flight_.push_back(slot);
+    deliver(std::move(p));
+  });
 }
 
 void Network::deliver(Packet&& packet) {
   // A clog set after the packet left still holds it.
   const Instant clog = clog_until_[index(packet.from, packet.to)];
   if (clog > world_.now()) {
-    world_.schedule(clog, [this, p = std::move(packet)]() mutable { deliver(std::move(p)); });
+    deliver_at(clog, std::move(packet));
     return;
   }
   if (!connected(packet.from, packet.to) || !world_.is_up(packet.to)) {

@@ -91,6 +91,7 @@ class Network {
   size_t index(NodeId from, NodeId to) const;
   Duration draw_delay();
   void schedule_delivery(Packet packet);
+  void deliver_at(Instant at, Packet packet);
   void deliver(Packet&& packet);
 
   World& world_;
@@ -103,6 +104,8 @@ class Network {
   NetworkStats stats_;
   std::vector<NodeTraffic> traffic_;
   std::function<void(Packet&&)> receiver_;
+  std::vector<Packet> in_flight_;        // packets scheduled for delivery, by slot
+  std::vector<uint32_t> free_in_flight_;  // slots of in_flight_ not in use
 };
 
 }  // namespace sim

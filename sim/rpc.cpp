@@ -1,5 +1,7 @@
 #include "sim/rpc.h"
 
+#include <algorithm>
+
 #include "sim/assert.h"
 #include "sim/runtime.h"
 #include "sim/world.h"
@@ -80,11 +82,12 @@ std::optional<Bytes> Endpoint::call(NodeId to, std::string_view method,
   stats_.bytes_sent += packet.size();
   Pending pending;
   pending.fiber = &me;
-  pending_[call_id] = &pending;
+  RAFTSIM_ASSERT(pending_.empty() || pending_.back().first < call_id);
+  pending_.emplace_back(call_id, &pending);
   world_.network().send(node_, to, std::move(packet));
   const Instant deadline = world_.global_for_local(node_, world_.local_now(node_) + timeout);
   world_.block({"rpc", method, this}, deadline);
-  pending_.erase(call_id);
+  forget_pending(call_id);
   RAFTSIM_ASSERT(world_.current() == &me);
   if (!pending.reply.has_value()) ++stats_.failed;
   return std::move(pending.reply);
@@ -94,10 +97,9 @@ void Endpoint::on_packet(Packet&& packet) {
   const std::optional<EnvelopeView> envelope = decode_envelope(packet.payload);
   if (!envelope.has_value()) return;  // garbage: dropped, as a real stack would
   if (envelope->kind == PacketKind::reply) {
-    auto it = pending_.find(envelope->call_id);
-    if (it == pending_.end()) return;  // the call already ended
-    Pending& pending = *it->second;
-    pending_.erase(it);
+    Pending* found = forget_pending(envelope->call_id);
+    if (found == nullptr) return;  // the call already ended
+    Pending& pending = *found;
     pending.reply = take_body(packet, *envelope);
     if (pending.fiber->state == detail::FiberState::blocked) {
       world_.wake(*pending.fiber, WakeReason::notified);
@@ -114,6 +116,17 @@ void Endpoint::on_packet(Packet&& packet) {
                [this, from, call_id, method = std::move(method), body = std::move(body)]() mutable {
                  serve(from, call_id, std::move(method), std::move(body));
                });
+}
+
+Endpoint::Pending* Endpoint::forget_pending(uint64_t call_id) {
+  // Call ids only grow, so pending_ is sorted by id: a binary search finds the call.
+  const auto it = std::lower_bound(
+      pending_.begin(), pending_.end(), call_id,
+      [](const std::pair<uint64_t, Pending*>& entry, uint64_t id) { return entry.first < id; });
+  if (it == pending_.end() || it->first != call_id) return nullptr;
+  Pending* pending = it->second;
+  pending_.erase(it);
+  return pending;
 }
 
 void Endpoint::serve(NodeId from, uint64_t call_id, std::string method, Bytes args) {

@@ -16,6 +16,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "sim/ids.h"
 #include "sim/network.h"
@@ -60,7 +62,10 @@ class Endpoint {
   World& world_;
   NodeId node_;
   std::map<std::string, std::shared_ptr<const RawHandler>, std::less<>> handlers_;
-  std::map<uint64_t, Pending*> pending_;
+  // Removes the call from pending_; its record, or nullptr when it had ended already.
+  Pending* forget_pending(uint64_t call_id);
+  // Calls in flight, in id order: a flat vector allocates nothing per call once it has grown.
+  std::vector<std::pair<uint64_t, Pending*>> pending_;
   uint64_t next_call_id_ = 1;
   std::string fiber_name_;  // "rpc <method>", built here without a new allocation each time
   RpcStats stats_;
