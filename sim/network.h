@@ -104,7 +104,7 @@ class Network {
   NetworkStats stats_;
   std::vector<NodeTraffic> traffic_;
   std::function<void(Packet&&)> receiver_;
-  std::vector<Packet> in_flight_;        // packets scheduled for delivery, by slot
+  std::vector<Packet> in_flight_;         // packets scheduled for delivery, by slot
   std::vector<uint32_t> free_in_flight_;  // slots of in_flight_ not in use
 };
 

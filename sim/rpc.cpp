@@ -111,7 +111,7 @@ void Endpoint::on_packet(Packet&& packet) {
   const uint64_t call_id = envelope->call_id;
   std::string method(envelope->method);
   fiber_name_.assign("rpc ").append(method);  // copied into the fiber's record
-  Bytes body = take_body(packet, *envelope);   // last: the envelope views the payload
+  Bytes body = take_body(packet, *envelope);  // last: the envelope views the payload
   world_.spawn(node_, fiber_name_,
                [this, from, call_id, method = std::move(method), body = std::move(body)]() mutable {
                  serve(from, call_id, std::move(method), std::move(body));

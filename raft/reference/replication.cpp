@@ -37,19 +37,22 @@ void Raft::replicate_to(NodeId peer, Term term, uint64_t round) {
       } else {
         prev_log_index = next - 1;
         const Index last = log_.last_index();
-        AppendEntriesView view{term, me_, prev_log_index, log_.term_at(prev_log_index), {},
-                               commit_index_};
+        AppendEntriesView view;
+        view.term = term;
+        view.leader = me_;
+        view.prev_log_index = prev_log_index;
+        view.prev_log_term = log_.term_at(prev_log_index);
         if (next <= last) {
-          view.entries = log_.view(
-              next, prev_log_index + std::min(last - prev_log_index, ctx_.options.append_entries_max));
+          const Index count = std::min(last - prev_log_index, ctx_.options.append_entries_max);
+          view.entries = log_.view(next, prev_log_index + count);
         }
+        view.leader_commit = commit_index_;
         entry_count = view.entries.size();
         append = sim::wire::encode(view);
       }
     }
-    const bool done = use_snapshot
-                          ? send_snapshot(peer, term, std::move(install))
-                          : send_append(peer, term, prev_log_index, entry_count, append);
+    const bool done = use_snapshot ? send_snapshot(peer, term, std::move(install))
+                                   : send_append(peer, term, prev_log_index, entry_count, append);
     if (done) return;
   }
 }
@@ -72,9 +75,8 @@ bool Raft::send_append(NodeId peer, Term term, Index prev_log_index, size_t entr
   }
   if ((role_ != Role::leader || current_term_ != term) && !bug(Mutant::stale_reply)) return true;
   if (reply->success) {
-    const Index matched = bug(Mutant::match_from_log_length)
-                              ? log_.last_index()
-                              : prev_log_index + entry_count;
+    const Index matched =
+        bug(Mutant::match_from_log_length) ? log_.last_index() : prev_log_index + entry_count;
     match_index_[p] = std::max(match_index_[p], matched);
     next_index_[p] = std::max(next_index_[p], match_index_[p] + 1);
     advance_commit(lock);

@@ -4,6 +4,7 @@
 #include "checkers/safety.h"
 
 #include <catch2/catch.hpp>
+#include <set>
 
 namespace {
 
@@ -558,4 +559,27 @@ TEST_CASE("safety, correct but unusual: a term saved again, and again after a cr
   c.on_persist(1, 4, 1, 5);  // the restored state saved again at boot
   c.on_persist(1, 6, -1, 5);
   CHECK(p.violations.empty());  // Term Monotonicity
+}
+
+TEST_CASE("safety: command hashes tell apart commands that differ in one byte or in length",
+          "[checkers][safety]") {
+  // The checker compares commands by hash: two different commands must not look the same.
+  std::set<uint64_t> seen;
+  size_t commands = 0;
+  for (size_t length = 0; length <= 40; ++length) {
+    const raft::Bytes zeros(length, 0);
+    seen.insert(checkers::command_hash(zeros));
+    ++commands;
+    for (size_t at = 0; at < length; ++at) {
+      for (uint8_t value : {uint8_t{1}, uint8_t{0x80}, uint8_t{0xff}}) {
+        raft::Bytes changed = zeros;
+        changed[at] = value;
+        seen.insert(checkers::command_hash(changed));
+        ++commands;
+      }
+    }
+  }
+  CHECK(seen.size() == commands);
+  const raft::Bytes ab{'a', 'b'};
+  CHECK(checkers::command_hash(ab) == checkers::command_hash(raft::Bytes(ab)));
 }

@@ -2,8 +2,8 @@
 // every message stays within it, and a cluster whose followers fall behind still catches them up
 // over several sends and passes every checker. The peers here are the reference behind a PeerEnd
 // that decodes each AppendEntries on its way out and records how many entries it carried.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <memory>
 #include <optional>
 #include <string_view>
