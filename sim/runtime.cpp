@@ -32,7 +32,7 @@ void sleep_for(Duration duration) {
 
 void yield() { world().yield_current(); }
 
-void go(std::string_view name, std::function<void()> body) {
+void go(std::string_view name, Task body) {
   World& w = world();
   w.spawn(w.current_checked().node, name, std::move(body));
 }

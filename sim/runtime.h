@@ -10,6 +10,7 @@
 
 #include "sim/ids.h"
 #include "sim/rng.h"
+#include "sim/task.h"
 #include "sim/time.h"
 
 namespace sim {
@@ -24,7 +25,7 @@ void sleep_until(Instant local_deadline);
 // Lets every other fiber that is ready at this instant run first.
 void yield();
 // Spawns a fiber on the current node; it dies with the node.
-void go(std::string_view name, std::function<void()> body);
+void go(std::string_view name, Task body);
 // The current node's random stream.
 Rng& rng();
 // Keeps `object` alive until the current node crashes.

@@ -258,7 +258,7 @@ Instant World::global_for_local(NodeId id, Instant local) const {
 
 // ---------------------------------------------------------------- fibers
 
-void World::spawn(NodeId id, std::string_view name, std::function<void()> body) {
+void World::spawn(NodeId id, std::string_view name, Task body) {
   RAFTSIM_ASSERT(node(id).up);
   if (fibers_.size() - free_slots_.size() >= options_.fibers_max) {
     report_fiber_cap(id, std::string(name));  // a spawning fiber stops here; a callback returns

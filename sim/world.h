@@ -146,7 +146,7 @@ class World {
   Instant global_for_local(NodeId node, Instant local) const;
 
   // ---- fibers
-  void spawn(NodeId node, std::string_view name, std::function<void()> body);
+  void spawn(NodeId node, std::string_view name, Task body);
 
   // ---- running. Each returns true when it reached its goal, false when the run failed.
   bool run_for(Duration duration);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/ids.h"
+#include "sim/task.h"
 #include "sim/time.h"
 
 namespace sim {
@@ -38,7 +39,7 @@ struct Fiber {
   FiberState state = FiberState::ready;
   boost::context::fiber context;  // the fiber itself, while it is suspended
   boost::context::fiber caller;   // whoever resumed it, while it runs
-  std::function<void()> body;
+  Task body;
 
   // Invariant 1: a wake event is valid only if it carries the fiber's current token; every block
   // takes a fresh, world-unique token, so stale timer events and events for a reused slot are
