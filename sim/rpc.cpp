@@ -109,12 +109,17 @@ void Endpoint::on_packet(Packet&& packet) {
   if (envelope->kind != PacketKind::request) return;
   const NodeId from = packet.from;
   const uint64_t call_id = envelope->call_id;
-  std::string method(envelope->method);
-  fiber_name_.assign("rpc ").append(method);  // copied into the fiber's record
-  Bytes body = take_body(packet, *envelope);  // last: the envelope views the payload
+  // The method's name: the registered handler's key when there is one (it stays until a crash,
+  // which ends this fiber too), else a copy (a handler may yet be registered before it runs).
+  const auto registered = handlers_.find(envelope->method);
+  const std::string* key = registered != handlers_.end() ? &registered->first : nullptr;
+  std::string unregistered = key == nullptr ? std::string(envelope->method) : std::string();
+  fiber_name_.assign("rpc ").append(envelope->method);  // copied into the fiber's record
+  Bytes body = take_body(packet, *envelope);            // last: the envelope views the payload
   world_.spawn(node_, fiber_name_,
-               [this, from, call_id, method = std::move(method), body = std::move(body)]() mutable {
-                 serve(from, call_id, std::move(method), std::move(body));
+               [this, from, call_id, key, unregistered = std::move(unregistered),
+                body = std::move(body)]() mutable {
+                 serve(from, call_id, key != nullptr ? *key : unregistered, std::move(body));
                });
 }
 
@@ -129,7 +134,7 @@ Endpoint::Pending* Endpoint::forget_pending(uint64_t call_id) {
   return pending;
 }
 
-void Endpoint::serve(NodeId from, uint64_t call_id, std::string method, Bytes args) {
+void Endpoint::serve(NodeId from, uint64_t call_id, const std::string& method, Bytes args) {
   auto it = handlers_.find(method);
   if (it == handlers_.end()) return;  // no such method: the caller times out
   // Shared: the handler may be replaced while it runs.

@@ -57,7 +57,7 @@ class Endpoint {
 
  private:
   struct Pending;
-  void serve(NodeId from, uint64_t call_id, std::string method, Bytes args);
+  void serve(NodeId from, uint64_t call_id, const std::string& method, Bytes args);
 
   World& world_;
   NodeId node_;
