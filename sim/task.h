@@ -32,10 +32,10 @@ class Task {
     using Stored = std::decay_t<F>;  // a function becomes a function pointer
     if constexpr (fits_inline<Stored>()) {
       ::new (static_cast<void*>(buffer_)) Stored(std::forward<F>(f));
-      ops_ = &kInlineOps<Stored>;
+      ops_ = inline_ops<Stored>();
     } else {
       heap_ = new Stored(std::forward<F>(f));
-      ops_ = &kHeapOps<Stored>;
+      ops_ = heap_ops<Stored>();
     }
   }
 
@@ -69,7 +69,6 @@ class Task {
     void (*destroy)(Task& task);
   };
 
-  // Declared before the operation tables, whose initializers use them.
   alignas(std::max_align_t) unsigned char buffer_[kInlineBytes];
   void* heap_ = nullptr;
   const Ops* ops_ = nullptr;
@@ -85,20 +84,28 @@ class Task {
     return *std::launder(reinterpret_cast<Stored*>(buffer_));
   }
 
+  // The operation tables, built inside member functions: there the class is complete, so the
+  // lambdas may use its members (an in-class initializer would see an incomplete Task).
   template <class Stored>
-  static constexpr Ops kInlineOps = {[](Task& task) { task.inline_object<Stored>()(); },
-                                     [](Task& to, Task& from) {
-                                       ::new (static_cast<void*>(to.buffer_))
-                                           Stored(std::move(from.inline_object<Stored>()));
-                                       from.inline_object<Stored>().~Stored();
-                                     },
-                                     [](Task& task) { task.inline_object<Stored>().~Stored(); }};
+  static const Ops* inline_ops() {
+    static constexpr Ops kOps = {[](Task& task) { task.inline_object<Stored>()(); },
+                                 [](Task& to, Task& from) {
+                                   ::new (static_cast<void*>(to.buffer_))
+                                       Stored(std::move(from.inline_object<Stored>()));
+                                   from.inline_object<Stored>().~Stored();
+                                 },
+                                 [](Task& task) { task.inline_object<Stored>().~Stored(); }};
+    return &kOps;
+  }
 
   template <class Stored>
-  static constexpr Ops kHeapOps = {
-      [](Task& task) { (*static_cast<Stored*>(task.heap_))(); },
-      [](Task& to, Task& from) { to.heap_ = std::exchange(from.heap_, nullptr); },
-      [](Task& task) { delete static_cast<Stored*>(task.heap_); }};
+  static const Ops* heap_ops() {
+    static constexpr Ops kOps = {
+        [](Task& task) { (*static_cast<Stored*>(task.heap_))(); },
+        [](Task& to, Task& from) { to.heap_ = std::exchange(from.heap_, nullptr); },
+        [](Task& task) { delete static_cast<Stored*>(task.heap_); }};
+    return &kOps;
+  }
 
   void take(Task& other) {
     if (other.ops_ == nullptr) return;
