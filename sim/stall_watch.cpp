@@ -31,6 +31,8 @@ class Watcher {
   void add(const StallWatch* watch) {
     std::lock_guard lock(mu_);
     entries_.push_back({watch, watch->progress().load(std::memory_order_relaxed), Clock::now()});
+    // Outside the simulation on purpose: the watchdog only reads progress counters and the wall
+    // clock to end a stuck process; nothing it does reaches a run.
     if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
   }
 
@@ -90,7 +92,7 @@ class Watcher {
   std::condition_variable wake_;
   std::vector<Entry> entries_;
   bool stop_ = false;
-  std::thread thread_;
+  std::thread thread_;  // the watchdog's, outside every simulation (see add())
 };
 
 }  // namespace

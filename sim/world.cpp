@@ -512,12 +512,12 @@ void World::finish_fiber(detail::Fiber& f) {
   std::unique_ptr<detail::Fiber> owned = std::move(fibers_[slot]);
   free_slots_.push_back(slot);
   if (!kRecycleFibers || spare_fibers_.size() >= kSpareFibersMax) return;
-  // Reset to a new fiber's state, keeping only the buffers of its name and held list.
+  // Reset to a new fiber's state, keeping only the buffers of its name and held list (empty
+  // already: release_held_mutexes emptied it).
   std::string name = std::move(owned->name);
   std::vector<Mutex*> held = std::move(owned->held);
   *owned = detail::Fiber{};
   name.clear();
-  held.clear();
   owned->name = std::move(name);
   owned->held = std::move(held);
   spare_fibers_.push_back(std::move(owned));
