@@ -287,7 +287,7 @@ void World::spawn(NodeId id, std::string_view name, Task body) {
   f.state = detail::FiberState::ready;
   f.token = next_token_++;
   ++stats_.fibers_spawned;
-  push_event(Event{now_, 0, f.slot, f.token});
+  push_event(now_, f.slot, f.token);
   TraceEvent event;
   event.at = now_;
   event.kind = TraceKind::spawn;
@@ -332,8 +332,8 @@ void World::start_context(detail::Fiber& f) {
 // parked context holds no fiber and is destroyed with the world.
 boost::context::fiber World::run_bodies(boost::context::fiber&& caller) {
   detail::Fiber* fp = current_;
+  arrive(*fp, std::move(caller));
   for (;;) {
-    fp->caller = std::move(caller);
     std::exception_ptr error;
     try {
       fp->body();
@@ -348,11 +348,12 @@ boost::context::fiber World::run_bodies(boost::context::fiber&& caller) {
     fp->state = detail::FiberState::done;
     if (idle_contexts_.size() >= kIdleContextsMax) return std::move(fp->caller);
     fp->parks = true;  // finish_fiber moves the context to idle_contexts_
-    caller = std::move(fp->caller).resume();
+    boost::context::fiber from = std::move(fp->caller).resume();
     fp = current_;
     // After the switch: resumed for a fiber that has this context and is running.
     RAFTSIM_ASSERT(fp != nullptr);
     RAFTSIM_ASSERT(fp->state == detail::FiberState::running);
+    arrive(*fp, std::move(from));
   }
 }
 
@@ -371,26 +372,99 @@ void World::resume(detail::Fiber& f) {
       return;
     }
   }
+  enter(f);
+  boost::context::fiber back = std::move(f.context).resume();
+  // Back from whichever fiber the turns were handed to last (suspend), or that finished.
+  detail::Fiber& last = *current_;
+  last.context = std::move(back);
+  *fiber_info_ = {};
+  running_.store(nullptr, std::memory_order_relaxed);
+  current_ = nullptr;
+  if (last.state == detail::FiberState::done) finish_fiber(last);
+}
+
+void World::enter(detail::Fiber& f) {
   f.state = detail::FiberState::running;
   current_ = &f;
   running_.store(&f, std::memory_order_relaxed);
-  RunningFiberInfo& info = *fiber_info_;
-  info = {f.name.c_str(), nodes_[static_cast<size_t>(f.node)]->name.c_str(), f.guard_low,
-          f.guard_high};
+  *fiber_info_ = {f.name.c_str(), nodes_[static_cast<size_t>(f.node)]->name.c_str(), f.guard_low,
+                  f.guard_high};
   ++stats_.fiber_switches;
-  f.context = std::move(f.context).resume();
-  info = {};
-  running_.store(nullptr, std::memory_order_relaxed);
-  current_ = nullptr;
-  if (f.state == detail::FiberState::done) finish_fiber(f);
 }
 
+// Invariant 3: the running fiber's `caller` holds the scheduler's context. A hand-off passes it to
+// the next fiber, and the next fiber stores the context it arrived from in the fiber that handed
+// off (handed_off_), so a suspended fiber's `context` is always the one to resume it by, whoever
+// resumes it.
+void World::arrive(detail::Fiber& f, boost::context::fiber&& from) {
+  if (handed_off_ != nullptr) {
+    handed_off_->context = std::move(from);
+    handed_off_ = nullptr;
+  } else {
+    f.caller = std::move(from);
+  }
+}
+
+// A fiber's turn handed over without the scheduler in between: one switch instead of two, or none
+// when the fiber's own event is next (a lone yield, a sleep with nothing due before it). The run
+// is the same event for event: take_next_turn does what run_loop and dispatch do for a fiber's
+// turn, and leaves everything else (a callback, a failure, the run's goal reached, the budget, the
+// guard's look at the clock, a new stack) to the scheduler.
 void World::suspend(detail::Fiber& f) {
   RAFTSIM_ASSERT(current_ == &f);
-  f.caller = std::move(f.caller).resume();
+  detail::Fiber* next = take_next_turn();
+  if (next == &f) {
+    enter(f);
+    return;
+  }
+  boost::context::fiber from;
+  if (next == nullptr) {
+    from = std::move(f.caller).resume();
+  } else {
+    next->caller = std::move(f.caller);
+    handed_off_ = &f;
+    enter(*next);
+    from = std::move(next->context).resume();
+  }
+  arrive(f, std::move(from));
   // After every switch: we are back on the fiber we expect, and it is running.
   RAFTSIM_ASSERT(current_ == &f);
   RAFTSIM_ASSERT(f.state == detail::FiberState::running);
+}
+
+detail::Fiber* World::take_next_turn() {
+  if (!loop_.active || failure_) return nullptr;
+  if (loop_.finished != nullptr && *loop_.finished) return nullptr;
+  if (loop_.condition != nullptr && !(*loop_.condition)()) return nullptr;
+  for (;;) {
+    // As pop_event: the earlier of the two fronts.
+    const bool from_ready =
+        !ready_.empty() && (queue_.empty() || later(queue_.front(), ready_.front()));
+    if (!from_ready && queue_.empty()) return nullptr;
+    const Event& next = from_ready ? ready_.front() : queue_.front();
+    const Instant at = next.at;
+    const uint32_t slot = next.slot;
+    if (at > loop_.limit || slot == kNoSlot) return nullptr;
+    detail::Fiber* f = slot < fibers_.size() ? fibers_[slot].get() : nullptr;
+    const bool stale = f == nullptr || f->token != next.token;  // invariant 1
+    if (!stale) {
+      if (!f->started && idle_contexts_.empty()) return nullptr;  // a stack to map
+      if (stats_.events + 1 >= options_.steps_max) return nullptr;
+      if (loop_.guarded && ((stats_.events + 1) & (kGuardEvents - 1)) == 0) return nullptr;
+    }
+    if (from_ready) {
+      ready_.pop_front();
+    } else {
+      heap_pop();
+    }
+    now_ = at;
+    if (stale) continue;
+    ++stats_.events;
+    progress_.store(stats_.events, std::memory_order_relaxed);
+    if (f->state == detail::FiberState::blocked) time_out(*f);
+    if (!f->started) start_context(*f);  // a parked context: no allocation
+    return f;
+  }
 }
 
 WakeReason World::block(detail::WaitInfo info, Instant deadline) {
@@ -400,7 +474,7 @@ WakeReason World::block(detail::WaitInfo info, Instant deadline) {
   f.wait = std::move(info);
   f.blocked_since = now_;
   f.token = next_token_++;
-  if (deadline != Instant::max()) push_event(Event{std::max(deadline, now_), 0, f.slot, f.token});
+  if (deadline != Instant::max()) push_event(std::max(deadline, now_), f.slot, f.token);
   suspend(f);
   return f.wake_reason;
 }
@@ -410,7 +484,7 @@ void World::wake(detail::Fiber& f, WakeReason reason) {
   f.state = detail::FiberState::ready;
   f.wake_reason = reason;
   f.token = next_token_++;
-  push_event(Event{now_, 0, f.slot, f.token});
+  push_event(now_, f.slot, f.token);
 }
 
 void World::yield_current() {
@@ -418,7 +492,7 @@ void World::yield_current() {
   RAFTSIM_ASSERT(!f.unwinding);
   f.state = detail::FiberState::ready;
   f.token = next_token_++;
-  push_event(Event{now_, 0, f.slot, f.token});
+  push_event(now_, f.slot, f.token);
   suspend(f);
 }
 
@@ -433,22 +507,29 @@ void World::schedule(Instant at, std::function<void()> callback) {
     index = callbacks_.size();
     callbacks_.push_back(std::move(callback));
   }
-  push_event(Event{at, 0, kNoSlot, index});
+  push_event(at, kNoSlot, index);
 }
 
-void World::push_event(Event event) {
+// Fields, not an Event: built in place in the ready queue, the event is never stored and then
+// reloaded whole (a store-to-load forwarding stall on the hottest path, every wake-up and yield).
+void World::push_event(Instant at, uint32_t slot, uint64_t token) {
   const uint64_t sequence = next_key_++;
   if (options_.interleave) {
     // Same-instant events run in a seeded random order; the low half keeps keys unique.
-    event.key = (schedule_rng_.next() & 0xffffffff00000000ULL) | (sequence & 0xffffffffULL);
-  } else {
-    event.key = sequence;
-    if (event.at == now_) {  // invariant 2
-      ready_.push_back(event);
-      return;
-    }
+    const uint64_t key =
+        (schedule_rng_.next() & 0xffffffff00000000ULL) | (sequence & 0xffffffffULL);
+    heap_push(Event{at, key, slot, token});
+    return;
   }
-  heap_push(event);
+  if (at == now_) {  // invariant 2
+    Event& event = ready_.push_back();
+    event.at = at;
+    event.key = sequence;
+    event.slot = slot;
+    event.token = token;
+    return;
+  }
+  heap_push(Event{at, sequence, slot, token});
 }
 
 // queue_ is a 4-ary min-heap on (at, key): half the levels of a binary one, and a node's four
@@ -599,6 +680,12 @@ bool World::run_loop(Instant limit, const std::function<bool()>* condition, cons
   if (options_.guard.wall_ms_max > 0) {
     stall_watch.emplace(progress_, options_.guard.wall_ms_max, [this] { return stall_report(); });
   }
+  // Fibers hand turns to each other (suspend) while this loop runs, and never after it returns.
+  loop_ = LoopGoal{options_.hand_off, guarded, limit, condition, finished};
+  struct LoopEnd {
+    LoopGoal& goal;
+    ~LoopEnd() { goal.active = false; }
+  } loop_end{loop_};
   bool reached = false;
   while (!failure_) {
     if ((finished != nullptr && *finished) || (condition != nullptr && !(*condition)())) {
@@ -697,18 +784,20 @@ void World::dispatch(Event& event) {
   detail::Fiber* f = fibers_[event.slot].get();
   if (f == nullptr || f->token != event.token) return;  // stale (invariant 1)
   ++stats_.events;
-  if (f->state == detail::FiberState::blocked) {
-    // Its deadline passed first. Leave the wait list now, so nothing is handed to it.
-    if (f->waiter != nullptr && f->waiter->list != nullptr) f->waiter->list->remove(*f->waiter);
-    f->wake_reason = WakeReason::timeout;
-    TraceEvent trace_event;
-    trace_event.at = now_;
-    trace_event.kind = TraceKind::timer;
-    trace_event.node = f->node;
-    trace_event.id = f->id;
-    trace_.record(std::move(trace_event));
-  }
+  if (f->state == detail::FiberState::blocked) time_out(*f);
   resume(*f);
+}
+
+void World::time_out(detail::Fiber& f) {
+  // Its deadline passed first. Leave the wait list now, so nothing is handed to it.
+  if (f.waiter != nullptr && f.waiter->list != nullptr) f.waiter->list->remove(*f.waiter);
+  f.wake_reason = WakeReason::timeout;
+  TraceEvent trace_event;
+  trace_event.at = now_;
+  trace_event.kind = TraceKind::timer;
+  trace_event.node = f.node;
+  trace_event.id = f.id;
+  trace_.record(std::move(trace_event));
 }
 
 void World::report_fiber_cap(NodeId spawner, const std::string& name) {

@@ -75,6 +75,10 @@ struct WorldOptions {
   uint64_t seed = 1;
   // Run the events due at the same instant in a seeded random order instead of FIFO.
   bool interleave = false;
+  // A fiber that waits hands the turn straight to the fiber whose event is next (one context
+  // switch instead of two through the scheduler; none when its own event is next). The run is the
+  // same event for event either way, and tests compare the two; off is for bisecting the runtime.
+  bool hand_off = true;
   uint64_t steps_max = 2'000'000'000;  // events dispatched before the run fails as "budget"
   size_t stack_size = 256 * 1024;      // usable bytes per fiber stack, >= 16 KiB
   // Fibers alive at once (spawned and not yet finished) across every node, >= 1; default 20,000.
@@ -217,9 +221,22 @@ class World {
   void dispatch(Event& event);
   void start_context(detail::Fiber& fiber);
   boost::context::fiber run_bodies(boost::context::fiber&& caller);
+  // The scheduler runs a fiber until it hands control back to the scheduler.
   void resume(detail::Fiber& fiber);
+  // The running fiber gives up its turn: to the fiber whose event is next (a direct hand-off),
+  // to itself if its own event is next, or else to the scheduler.
   void suspend(detail::Fiber& fiber);
-  void push_event(Event event);
+  // A fiber's bookkeeping as its turn begins (state, current_, the stall watch's view, stats).
+  void enter(detail::Fiber& fiber);
+  // Called on a fiber right after a switch into it returned `from`: the context of the fiber
+  // that handed off to it (handed_off_ names that fiber), or else the scheduler's.
+  void arrive(detail::Fiber& fiber, boost::context::fiber&& from);
+  // For suspend: if the next event is a fiber's turn that the run loop would dispatch with
+  // nothing else to do around it, takes it exactly as the loop would and returns that fiber.
+  detail::Fiber* take_next_turn();
+  // A blocked fiber whose deadline event came first: it leaves its wait list and wakes timed out.
+  void time_out(detail::Fiber& fiber);
+  void push_event(Instant at, uint32_t slot, uint64_t token);
   // Takes the earliest event into `event` if it is due by `limit`; false if none is.
   bool pop_event(Instant limit, Event& event);
   void finish_fiber(detail::Fiber& fiber);
@@ -281,6 +298,18 @@ class World {
   Trace trace_;
   FaultHooks hooks_;
   detail::Fiber* current_ = nullptr;
+  // Direct hand-offs (suspend): the fiber whose context the next fiber to arrive must keep.
+  detail::Fiber* handed_off_ = nullptr;
+  // What the run loop of the current run_* call checks between events, for take_next_turn;
+  // hand-offs are on only inside a run loop.
+  struct LoopGoal {
+    bool active = false;
+    bool guarded = false;
+    Instant limit;
+    const std::function<bool()>* condition = nullptr;
+    const bool* finished = nullptr;
+  };
+  LoopGoal loop_;
   // For the stall watch's thread: the event count and the running fiber, mirrored.
   std::atomic<uint64_t> progress_{0};
   std::atomic<const detail::Fiber*> running_{nullptr};

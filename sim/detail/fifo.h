@@ -26,10 +26,14 @@ class Fifo {
     return slots_[head_];
   }
 
-  void push_back(T value) {
+  void push_back(T value) { push_back() = std::move(value); }
+  // Appends a slot and returns it, for the caller to fill in place (it holds a moved-from or
+  // value-initialized T).
+  T& push_back() {
     if (size_ == slots_.size()) grow();
-    slots_[(head_ + size_) & (slots_.size() - 1)] = std::move(value);
+    T& slot = slots_[(head_ + size_) & (slots_.size() - 1)];
     ++size_;
+    return slot;
   }
 
   T pop_front() {

@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/fixture/gossip.h"
 #include "sim/runtime.h"
 #include "sim/world.h"
 
@@ -123,4 +124,154 @@ TEST_CASE("scheduler: interleaving mode shuffles same-instant fibers by seed", "
     some_differ = some_differ || order != fifo;
   }
   CHECK(some_differ);
+}
+
+// Hand-offs (WorldOptions::hand_off): a waiting fiber gives its turn straight to the next fiber,
+// or keeps it when its own event is next. Each check below is a point where the scheduler must
+// still get control back: the run's goal, a callback, the step budget, a crash.
+
+TEST_CASE("scheduler: a run with hand-offs is the run without them, event for event",
+          "[sim][scheduler]") {
+  for (const bool interleave : {false, true}) {
+    for (uint64_t seed = 1; seed <= 12; ++seed) {
+      fixture::GossipOptions options;
+      options.seed = seed;
+      options.interleave = interleave;
+      options.duration = 4_s;
+      options.hand_off = true;
+      const fixture::GossipResult with = fixture::run_gossip(options);
+      options.hand_off = false;
+      const fixture::GossipResult without = fixture::run_gossip(options);
+      INFO("seed " << seed << (interleave ? " interleaved" : ""));
+      CHECK(with.fingerprint == without.fingerprint);
+      CHECK(with.stats.events == without.stats.events);
+      CHECK(with.stats.fiber_switches == without.stats.fiber_switches);
+      CHECK(with.stats.simulated == without.stats.simulated);
+      CHECK(with.faults == without.faults);
+      CHECK(with.converged == without.converged);
+      CHECK(with.failure.has_value() == without.failure.has_value());
+    }
+  }
+}
+
+TEST_CASE("scheduler: fibers that hand turns to each other stop exactly at the run's goal",
+          "[sim][scheduler]") {
+  for (const bool hand_off : {true, false}) {
+    WorldOptions options;
+    options.hand_off = hand_off;
+    World w(options);
+    const NodeId p = w.add_process("p");
+    int turns = 0;
+    for (int i = 0; i < 2; ++i) {
+      w.spawn(p, "yielder", [&] {
+        for (;;) {
+          ++turns;
+          yield();
+        }
+      });
+    }
+    int ticks = 0;
+    w.spawn(p, "ticker", [&] {
+      for (;;) {
+        sleep_for(1_ms);
+        ++ticks;
+      }
+    });
+    INFO("hand_off " << hand_off);
+    REQUIRE(w.run_while([&] { return turns < 1000; }));
+    CHECK(turns == 1000);  // not one turn more: the condition is checked between every two turns
+    CHECK(ticks == 0);     // the yielders never let time pass
+    CHECK(w.now() == Instant());
+  }
+  for (const bool hand_off : {true, false}) {
+    WorldOptions options;
+    options.hand_off = hand_off;
+    World w(options);
+    const NodeId p = w.add_process("p");
+    int ticks = 0;
+    w.spawn(p, "ticker", [&] {
+      for (;;) {
+        sleep_for(1_ms);  // its own timer is always the next event: it keeps the turn
+        ++ticks;
+      }
+    });
+    INFO("hand_off " << hand_off);
+    REQUIRE(w.run_until(Instant() + 10_ms + 500_us));
+    CHECK(ticks == 10);
+    CHECK(w.now() == Instant() + 10_ms + 500_us);
+    REQUIRE(w.run_until(Instant() + 20_ms));
+    CHECK(ticks == 20);
+  }
+}
+
+TEST_CASE("scheduler: a callback due between two fibers' turns runs between them",
+          "[sim][scheduler]") {
+  World w;
+  const NodeId p = w.add_process("p");
+  std::vector<std::string> order;
+  for (const char* name : {"a", "b"}) {
+    w.spawn(p, name, [&order, name] {
+      for (int i = 0; i < 3; ++i) {
+        order.push_back(std::string(name) + std::to_string(i));
+        if (i == 0 && std::string(name) == "b") {
+          World::running()->schedule(World::running()->now(), [&order] { order.push_back("cb"); });
+        }
+        yield();
+      }
+    });
+  }
+  REQUIRE(w.run_for(1_s));
+  CHECK(order == std::vector<std::string>{"a0", "b0", "a1", "cb", "b1", "a2", "b2"});
+}
+
+TEST_CASE("scheduler: the step budget counts turns handed from fiber to fiber",
+          "[sim][scheduler]") {
+  WorldOptions options;
+  options.steps_max = 1001;
+  World w(options);
+  const NodeId p = w.add_process("p");
+  for (int i = 0; i < 2; ++i) {
+    w.spawn(p, "spinner", [] {
+      for (;;) yield();
+    });
+  }
+  CHECK_FALSE(w.run_for(1_s));
+  REQUIRE(w.failure().has_value());
+  CHECK(w.failure()->kind == "budget");
+  CHECK(w.stats().events == 1001);
+}
+
+TEST_CASE("scheduler: crashing a node whose fibers hand turns to each other unwinds them",
+          "[sim][scheduler]") {
+  int unwound = 0;  // declared before the world: its end unwinds the second incarnation too
+  int turns = 0;
+  World w;
+  const NodeId n = w.add_node("n", [&] {
+    for (int i = 0; i < 3; ++i) {
+      go("worker", [&, i] {
+        struct Count {
+          int& unwound;
+          ~Count() { ++unwound; }
+        } count{unwound};
+        for (;;) {
+          ++turns;
+          sleep_for(i == 0 ? 1_ms : 2_ms);
+          yield();
+        }
+      });
+    }
+  });
+  const NodeId p = w.add_process("nemesis");
+  w.start(n);
+  w.spawn(p, "nemesis", [&] {
+    sleep_for(50_ms);
+    World::running()->crash(n);
+    sleep_for(10_ms);
+    World::running()->start(n);
+  });
+  REQUIRE(w.run_for(100_ms));
+  CHECK(unwound == 3);  // the first incarnation's workers, stopped mid-sleep
+  CHECK(turns > 100);
+  CHECK(w.is_up(n));
+  CHECK_FALSE(w.failure().has_value());
 }
