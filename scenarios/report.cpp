@@ -3,7 +3,9 @@
 #include <fmt/core.h>
 
 #include <cstdint>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "input/escape.h"
 #include "input/file.h"
@@ -138,6 +140,11 @@ Report parse(const Json& j, const std::string& source) {
   r.sim_ms = optional_integer(j, "sim_ms", "$", 0, INT64_MAX);
   r.operations = static_cast<uint64_t>(optional_integer(j, "operations", "$", 0, INT64_MAX));
   r.fibers_max = static_cast<uint64_t>(optional_integer(j, "fibers_max", "$", 0, kFibersMaxMax));
+  r.build = optional_string(j, "build", "$");
+  if (!r.build.empty() && (r.build.size() != 16 ||
+                           r.build.find_first_not_of("0123456789abcdef") != std::string::npos)) {
+    throw Invalid{"$.build", "must be 16 lowercase hex digits"};
+  }
   return r;
 }
 
@@ -164,7 +171,44 @@ Report make_report(const Scenario& scenario, uint64_t seed, const RunOptions& op
   r.sim_ms = result.stats.simulated.ms();
   r.operations = result.operations;
   r.fibers_max = options.fibers_max;
+  r.build = build_id();
   return r;
+}
+
+const std::string& build_id() {
+  static const std::string id = [] {
+    // The bytes of the executable in 64-bit little-endian words (xxHash64's round and
+    // avalanche), read in blocks; a measurement of the program, never an input to a run.
+    std::ifstream file("/proc/self/exe", std::ios::binary);
+    if (!file) return std::string();
+    constexpr uint64_t kPrime1 = 0x9e3779b185ebca87ULL;
+    constexpr uint64_t kPrime2 = 0xc2b2ae3d27d4eb4fULL;
+    uint64_t h = 0x27d4eb2f165667c5ULL;
+    uint64_t length = 0;
+    std::vector<char> block(1 << 20);
+    while (file) {
+      file.read(block.data(), static_cast<std::streamsize>(block.size()));
+      const size_t got = static_cast<size_t>(file.gcount());
+      length += got;
+      for (size_t i = 0; i < got; i += 8) {
+        uint64_t word = 0;
+        for (size_t b = 0; b < 8 && i + b < got; ++b) {
+          word |= static_cast<uint64_t>(static_cast<unsigned char>(block[i + b])) << (8 * b);
+        }
+        h ^= ((word * kPrime2) << 31 | (word * kPrime2) >> 33) * kPrime1;
+        h = (h << 27 | h >> 37) * kPrime1 + 0x85ebca77c2b2ae63ULL;
+      }
+    }
+    if (file.bad()) return std::string();
+    h ^= length;
+    h ^= h >> 33;
+    h *= kPrime2;
+    h ^= h >> 29;
+    h *= 0x165667b19e3779f9ULL;
+    h ^= h >> 32;
+    return fmt::format("{:016x}", h);
+  }();
+  return id;
 }
 
 std::string report_json(const Report& r, const std::string& report_path) {
@@ -191,6 +235,7 @@ std::string report_json(const Report& r, const std::string& report_path) {
   j["operations"] = r.operations;
   if (r.fibers_max != 0)
     j["fibers_max"] = r.fibers_max;  // a cap the run was given: replay keeps it
+  if (!r.build.empty()) j["build"] = r.build;
   j["replay"] = "raftsim replay " + report_path;
   j["scenario"] = to_json(r.scenario);
   return j.dump(2) + "\n";

@@ -40,7 +40,14 @@ struct Report {
   int64_t sim_ms = 0;
   uint64_t operations = 0;
   uint64_t fibers_max = 0;  // the run's fiber cap (RunOptions::fibers_max); 0 = the default
+  // The build that wrote it (build_id()); "" in reports written before builds were recorded.
+  std::string build;
 };
+
+// This program's identity: a hash of its own executable file as 16 hex digits, computed once per
+// process ("" when the file cannot be read). Any rebuild that changes the code changes it, so a
+// replay can tell "the same build, so it must reproduce" from "another build: did the fix work?".
+const std::string& build_id();
 
 // The report for a run of `scenario` (as given; made concrete here) with `seed`.
 Report make_report(const Scenario& scenario, uint64_t seed, const RunOptions& options,

@@ -1,11 +1,13 @@
 // `raftsim run SCENARIO` runs one scenario for one seed and judges it; `raftsim replay REPORT`
 // re-runs a failure report's concrete scenario and seed and says whether the failure and the
-// fingerprint are the same. Both exit with the run's status code (DESIGN.md); a replay whose
-// fingerprint differs exits 5. `replay --impl/--mutant` runs the report's scenario and seed with
-// other code instead (a mutant's failure against the clean code), a comparison without the
-// fingerprint check. Both can show the run: --trace (JSON lines), --perfetto (Chrome
-// trace-event JSON, views/perfetto_export.h), --log TOPICS (a live log on stdout,
-// views/log_view.h) and --html (the history picture, views/history_picture.h).
+// fingerprint are the same. Both exit with the run's status code (DESIGN.md); a replay on the
+// build that wrote the report (scenarios::build_id) whose fingerprint differs exits 5. On another
+// build (the code was fixed and rebuilt), with `--impl/--mutant` (a mutant's failure against the
+// clean code) or from another fingerprint version, a replay is a comparison without the
+// fingerprint check, and says in one line whether the failure is fixed, still there or changed.
+// Both can show the run: --trace (JSON lines), --perfetto (Chrome trace-event JSON,
+// views/perfetto_export.h), --log TOPICS (a live log on stdout, views/log_view.h) and --html (the
+// history picture, views/history_picture.h).
 #include <fmt/core.h>
 #include <unistd.h>
 
@@ -118,6 +120,46 @@ int run_and_print(const scenarios::Scenario& scenario, const std::string& name, 
   return scenarios::exit_code(result.status);
 }
 
+// A replay that is a comparison (other code, another build, another fingerprint version): what it
+// found, in one phrase, with the exit code it ends with.
+struct Comparison {
+  std::string verdict;  // "fixed", "still fails", "fails differently", "passes"
+  std::string line;
+  int exit_code = 0;
+};
+
+Comparison compare_outcomes(const scenarios::Report& report, const scenarios::RunResult& result) {
+  const std::string then = scenarios::to_string(report.status);
+  const std::string now = scenarios::to_string(result.status);
+  const std::string property_now = result.failure ? result.failure->property : std::string();
+  const std::string outcomes = fmt::format("({} then, {} now)", then, now);
+  Comparison c;
+  c.exit_code = scenarios::exit_code(result.status);
+  if (report.status != scenarios::Status::ok && result.status == scenarios::Status::ok) {
+    c.verdict = "fixed";
+    c.line = "fixed: the failure is gone " + outcomes;
+  } else if (report.status == result.status && report.property == property_now) {
+    if (result.status == scenarios::Status::ok) {
+      c.verdict = "passes";
+      c.line = "passes, as it did " + outcomes;
+    } else {
+      c.verdict = "still fails";
+      c.line = fmt::format("still fails: same property, {} {}",
+                           report.property.empty() ? then : report.property, outcomes);
+    }
+  } else {
+    c.verdict = "fails differently";
+    auto describe = [](scenarios::Status status, const std::string& property) {
+      return property.empty() ? std::string(scenarios::to_string(status))
+                              : fmt::format("{} ({})", scenarios::to_string(status), property);
+    };
+    c.line =
+        fmt::format("fails differently: {} then, {} now", describe(report.status, report.property),
+                    describe(result.status, property_now));
+  }
+  return c;
+}
+
 int replay(const RunArgs& args) {
   const auto read = scenarios::read_report_file(args.scenario);
   if (const auto* error = std::get_if<scenarios::ReportError>(&read)) {
@@ -136,6 +178,9 @@ int replay(const RunArgs& args) {
                          raft::find_mutant(run_args.mutant) == raft::find_mutant(report.mutant);
   // A report from a build that folds fingerprints differently runs differently here: a comparison.
   const bool same_version = report.fingerprint_version == sim::kFingerprintVersion;
+  // A report from another build (the code was changed and rebuilt: a fix, say) is a comparison
+  // too. One that does not say which build wrote it (older reports) is taken as this one.
+  const bool same_build = report.build.empty() || report.build == scenarios::build_id();
   scenarios::RunOptions options = run_options(run_args, report.scenario);
   options.guard.stall_note = [command = "raftsim replay " + views::shell_quote(args.scenario)](
                                  uint64_t) { return "run it again with: " + command; };
@@ -153,27 +198,33 @@ int replay(const RunArgs& args) {
   const std::string report_code = report.impl +
                                   (report.kv == "reference" ? "" : " kv " + report.kv) +
                                   (report.mutant.empty() ? "" : " mutant " + report.mutant);
+  const bool reproduction = same_code && same_version && same_build;
+  const Comparison comparison = compare_outcomes(report, result);
   if (args.json) {
     nlohmann::ordered_json j = result_json(report.scenario.name, report.seed, options, result);
     j["report"] = args.scenario;
     j["same_code"] = same_code;
     j["same_fingerprint_version"] = same_version;
+    j["same_build"] = same_build;
     j["same_failure"] = same_status && same_property;
     j["same_fingerprint"] = same_fingerprint;
+    if (!reproduction) j["verdict"] = comparison.verdict;
     fmt::print("{}\n", j.dump());
   } else if (!same_code) {
     fmt::print("{}", result_text(report.scenario.name, report.seed, options, result));
-    fmt::print("  replay of {} with other code (the report ran impl {}): {} then, {} now\n",
-               args.scenario, report_code, scenarios::to_string(report.status),
-               scenarios::to_string(result.status));
+    fmt::print("  replay of {} with other code (the report ran impl {}): {}\n", args.scenario,
+               report_code, comparison.line);
   } else if (!same_version) {
     fmt::print("{}", result_text(report.scenario.name, report.seed, options, result));
     fmt::print(
         "  replay of {} written by a raftsim of another fingerprint version ({}, this build {}): "
-        "the same seed runs differently across versions, so this compares outcomes: {} then, "
-        "{} now\n",
-        args.scenario, report.fingerprint_version, sim::kFingerprintVersion,
-        scenarios::to_string(report.status), scenarios::to_string(result.status));
+        "the same seed runs differently across versions, so this compares outcomes: {}\n",
+        args.scenario, report.fingerprint_version, sim::kFingerprintVersion, comparison.line);
+  } else if (!same_build) {
+    fmt::print("{}", result_text(report.scenario.name, report.seed, options, result));
+    fmt::print("  replay of {} on another build (the report's {}, this {}): {}{}\n", args.scenario,
+               report.build, scenarios::build_id(), comparison.line,
+               same_fingerprint ? ", fingerprint identical" : "");
   } else {
     const std::string reproduce = "raftsim replay " + views::shell_quote(args.scenario) +
                                   (run_args.guard.fibers_max != report.fibers_max
@@ -187,8 +238,9 @@ int replay(const RunArgs& args) {
                                 : fmt::format("DIFFERS (report {:016x})", report.fingerprint));
   }
   if (!write_outputs(args, report.scenario, report.seed, result)) return kExitBadInput;
-  if (same_code && same_version && !same_fingerprint) return kExitNondeterminism;
-  return scenarios::exit_code(result.status);
+  // Exit 5 only where the run must reproduce: the same code, fingerprint version and build.
+  if (reproduction && !same_fingerprint) return kExitNondeterminism;
+  return reproduction ? scenarios::exit_code(result.status) : comparison.exit_code;
 }
 
 void add_common(CLI::App* cmd, RunArgs& args) {

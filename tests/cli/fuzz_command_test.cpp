@@ -2,6 +2,8 @@
 // seeds. Failing seeds come from the "skeleton" implementation, which never elects a leader and
 // so fails every seed as "liveness", and from named mutants of the reference.
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -97,6 +99,69 @@ TEST_CASE("replay: a report from another fingerprint version is a comparison, no
   const Result old = dir.raftsim("replay old.json --json");
   INFO(old.out << old.err);
   CHECK(json::parse(old.out)["same_fingerprint_version"] == (sim::kFingerprintVersion == 1));
+}
+
+// The edit-fix-replay loop: a report remembers the build that wrote it. On that build a replay
+// must reproduce (exit 5 if it does not); on another build it says whether the fix worked.
+TEST_CASE("replay: on the build that wrote the report it reproduces; on another it says fixed",
+          "[fuzz][replay]") {
+  ScratchDir dir("replay-build");
+  const Result failed =
+      dir.raftsim("run mutants --seed 1 --mutant no-prev-check --report failure.json");
+  INFO(failed.out << failed.err);
+  REQUIRE(failed.exit_code == 1);  // safety
+  json report = json::parse(cli_test::read_text(dir.path() / "failure.json"));
+  const std::string build = report["build"];
+  CHECK(build.size() == 16);
+  // The same build: a reproduction, and a different fingerprint would be nondeterminism.
+  const Result again = dir.raftsim("replay failure.json");
+  CHECK(again.exit_code == 1);
+  CHECK_THAT(again.out, Catch::Contains("failure reproduced, fingerprint identical"));
+  json tampered = report;
+  tampered["fingerprint"] = "0123456789abcdef";
+  dir.write("tampered.json", tampered.dump());
+  CHECK(dir.raftsim("replay tampered.json").exit_code == 5);
+  // Another build: this program's bytes plus one (a rebuild), the code without the mutant (the
+  // fix), and the code with it still in (a fix that did not work).
+  const std::filesystem::path rebuilt = dir.path() / "raftsim-rebuilt";
+  std::filesystem::copy_file(RAFTSIM_BINARY, rebuilt);
+  std::ofstream(rebuilt, std::ios::binary | std::ios::app) << '\n';
+  std::filesystem::permissions(rebuilt, std::filesystem::perms::owner_exec,
+                               std::filesystem::perm_options::add);
+  const auto run_rebuilt = [&](const std::string& args) {
+    return cli_test::run_shell("cd '" + dir.path().string() + "' && '" + rebuilt.string() + "' " +
+                               args + " 2>&1");
+  };
+  const cli_test::Piped fixed = run_rebuilt("replay failure.json --mutant none");
+  INFO(fixed.output);
+  CHECK(fixed.exit_code == 0);
+  CHECK_THAT(fixed.output, Catch::Contains("fixed: the failure is gone (safety then, ok now)"));
+  const cli_test::Piped still = run_rebuilt("replay failure.json");
+  INFO(still.output);
+  CHECK(still.exit_code == 1);
+  CHECK_THAT(still.output, Catch::Contains("on another build (the report's " + build) &&
+                               Catch::Contains("still fails: same property, State Machine Safety "
+                                               "(safety then, safety now), fingerprint identical"));
+  // On another build a different fingerprint is the change, not nondeterminism.
+  const cli_test::Piped changed = run_rebuilt("replay tampered.json --json");
+  INFO(changed.output);
+  CHECK(changed.exit_code == 1);
+  const json verdict = json::parse(changed.output.substr(changed.output.find('{')));
+  CHECK(verdict["same_build"] == false);
+  CHECK(verdict["verdict"] == "still fails");
+  // A report that does not say its build (written before builds were recorded) must reproduce.
+  report.erase("build");
+  dir.write("old.json", report.dump());
+  CHECK(run_rebuilt("replay old.json").exit_code == 1);
+  tampered.erase("build");
+  dir.write("old-tampered.json", tampered.dump());
+  CHECK(run_rebuilt("replay old-tampered.json").exit_code == 5);
+  // A build field that is not one is bad input, named.
+  report["build"] = "not-a-build";
+  dir.write("bad.json", report.dump());
+  const Result bad = dir.raftsim("replay bad.json");
+  CHECK(bad.exit_code == 65);
+  CHECK_THAT(bad.err, Catch::Contains("bad.json: $.build: must be 16 lowercase hex digits"));
 }
 
 TEST_CASE("fuzz: results come back in seed order and do not depend on --jobs", "[fuzz]") {

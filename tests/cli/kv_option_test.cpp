@@ -21,8 +21,9 @@ TEST_CASE("cli: --kv skeleton fails linearizability, and replay runs the report'
 
   const cli_test::Result other = dir.raftsim("replay report.json --kv reference");
   CHECK(other.exit_code == 0);
-  CHECK_THAT(other.out, Catch::Contains("with other code (the report ran impl reference kv "
-                                        "skeleton): linearizability then, ok now"));
+  CHECK_THAT(other.out,
+             Catch::Contains("with other code (the report ran impl reference kv skeleton): fixed: "
+                             "the failure is gone (linearizability then, ok now)"));
 }
 
 TEST_CASE("cli: an unknown --kv is a usage error naming the known services", "[cli]") {

@@ -82,7 +82,7 @@ TEST_CASE("mutants: a mutant's failure replayed with --mutant none passes on the
   INFO(clean.out << clean.err);
   CHECK(clean.exit_code == 0);
   CHECK(clean.out.find("with other code (the report ran impl reference mutant no-prev-check): "
-                       "safety then, ok now") != std::string::npos);
+                       "fixed: the failure is gone (safety then, ok now)") != std::string::npos);
   const Result again = dir.raftsim("replay failure.json");
   CHECK(again.exit_code == 1);
   CHECK(again.out.find("failure reproduced, fingerprint identical") != std::string::npos);
