@@ -537,7 +537,9 @@ RunResult Run::execute() {
   try {
     world_->run_main(control, [this] { main_loop(); });
   } catch (const std::exception& error) {
-    if (!failure_) fail(Status::crash, "exception", error.what());
+    // The world's own record names the fiber and node that threw, and the stack of an assertion;
+    // the rethrown exception knows only its text.
+    if (!failure_ && !world_->failure()) fail(Status::crash, "exception", error.what());
   }
   if (!failure_ && world_->failure()) {
     const sim::Failure& f = *world_->failure();

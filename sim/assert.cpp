@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "sim/stack_trace.h"
+
 namespace sim {
 namespace {
 
@@ -23,8 +25,11 @@ AssertHandler set_assert_handler(AssertHandler handler) {
 }
 
 void throwing_assert_handler(const char* condition, const char* file, int line) {
-  throw AssertionError(std::string("assertion failed: ") + condition + " (" + file + ":" +
-                       std::to_string(line) + ")");
+  AssertionError error(std::string("assertion failed: ") + condition + " (" +
+                       std::string(project_path(file)) + ":" + std::to_string(line) + ")");
+  error.stack =
+      capture_stack(2);  // from the function whose assertion failed: not this, nor assert_failed
+  throw error;
 }
 
 void assert_failed(const char* condition, const char* file, int line) {

@@ -5,11 +5,15 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace sim {
 
 struct AssertionError : std::logic_error {
   using std::logic_error::logic_error;
+  // Where it failed: the stack at the assertion, innermost first (sim/stack_trace.h), when the
+  // handler captured it.
+  std::vector<const void*> stack;
 };
 
 using AssertHandler = void (*)(const char* condition, const char* file, int line);
@@ -17,7 +21,8 @@ using AssertHandler = void (*)(const char* condition, const char* file, int line
 // Replaces the handler for the calling thread and returns the previous one.
 AssertHandler set_assert_handler(AssertHandler handler);
 
-// Handler for tests: throws AssertionError naming the condition.
+// Throws AssertionError naming the condition, with the stack where it failed: for tests, and for
+// runs that end an implementation's failed assertion as a crash report instead of an abort.
 void throwing_assert_handler(const char* condition, const char* file, int line);
 
 [[noreturn]] void assert_failed(const char* condition, const char* file, int line);

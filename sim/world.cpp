@@ -4,12 +4,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/core/demangle.hpp>
 #include <cstdio>
 #include <new>
+#include <typeinfo>
 
 #include "sim/assert.h"
 #include "sim/mutex.h"
 #include "sim/rpc.h"
+#include "sim/stack_trace.h"
 #include "sim/stall_watch.h"
 #include "sim/stopwatch.h"
 
@@ -624,14 +627,18 @@ void World::release_held_mutexes(detail::Fiber& f) {
 
 void World::on_fiber_exception(detail::Fiber& f, std::exception_ptr error) {
   std::string what = "unknown exception";
+  std::string where;  // the stack where it failed, when the exception carries one
   bool out_of_memory = false;
   try {
     std::rethrow_exception(error);
   } catch (const std::bad_alloc& e) {
     what = e.what();
     out_of_memory = true;
-  } catch (const std::exception& e) {
+  } catch (const AssertionError& e) {
     what = e.what();
+    if (!e.stack.empty()) where = describe_stack(e.stack);
+  } catch (const std::exception& e) {
+    what = fmt::format("{}: {}", boost::core::demangle(typeid(e).name()), e.what());
   } catch (...) {
   }
   if (out_of_memory) {
@@ -648,7 +655,9 @@ void World::on_fiber_exception(detail::Fiber& f, std::exception_ptr error) {
   }
   if (!fiber_error_) fiber_error_ = error;
   if (!failure_) {
-    failure_ = Failure{"exception", describe(f) + " threw: " + what, now_, {f.node}};
+    std::string message = describe(f) + " threw: " + what;
+    if (!where.empty()) message += "\n  stack of the fiber where it failed:\n" + where;
+    failure_ = Failure{"exception", std::move(message), now_, {f.node}};
   }
 }
 

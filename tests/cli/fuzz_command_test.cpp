@@ -311,3 +311,37 @@ TEST_CASE("fuzz: --fingerprints writes each seed's fingerprint, the same as run'
   }
   CHECK_FALSE(in >> scenario);
 }
+
+// A crash names where it happened: the node and fiber, the simulated time, and the stack of the
+// fiber at the failed assertion; the report keeps it, and the replay command runs it again.
+TEST_CASE("fuzz: a crash report names the node, the fiber and the stack where it failed",
+          "[fuzz][crash]") {
+  ScratchDir dir("fuzz-crash");
+  const Result r = dir.raftsim(
+      "fuzz mutants --mutant snapshot-backwards --seeds 40 --jobs 2 --out fails --json");
+  INFO(r.out << r.err);
+  const json summary = parse_summary(r);
+  std::string crash_report;
+  for (const json& failure : summary["failures"]) {
+    if (failure["status"] == "crash") {
+      crash_report = failure["report"];
+      break;
+    }
+  }
+  REQUIRE_FALSE(crash_report.empty());  // the mutant crashes on the log's own assertion
+  const json report = json::parse(cli_test::read_text(dir.path() / crash_report));
+  const std::string message = report["failure"]["message"];
+  INFO(message);
+  CHECK_THAT(message,
+             Catch::Matches("fiber '[^']+' \\(#[0-9]+\\) on node 's[0-9]' threw: "
+                            "assertion failed: [^\\n]+ \\(raft/reference/log\\.cpp:[0-9]+\\)"
+                            "\\n  stack of the fiber where it failed:\\n"
+                            "    #0 raft::reference::Log::[a-z_]+\\([\\s\\S]*",
+                            Catch::CaseSensitive::Yes));
+  CHECK(report["failure"]["at_ns"].get<int64_t>() > 0);
+  const Result replay = dir.raftsim("replay " + crash_report);
+  CHECK(replay.exit_code == 4);
+  CHECK_THAT(replay.out, Catch::Contains("stack of the fiber where it failed") &&
+                             Catch::Contains("failure reproduced, fingerprint identical") &&
+                             Catch::Contains("reproduce: raftsim replay " + crash_report));
+}

@@ -161,6 +161,66 @@ TEST_CASE("fibers: an exception thrown in a fiber reaches the caller of run", "[
   CHECK(w.failure()->kind == "exception");
 }
 
+namespace {
+
+// Out of line, so that it is a frame of its own in the stack the failure shows.
+[[gnu::noinline]] void check_deep_inside(int value) {
+  RAFTSIM_ASSERT(value < 3);
+  sleep_for(1_ms);
+}
+
+// The handler a run uses for an implementation's assertions (scenarios::Run): it throws.
+struct ThrowingAsserts {
+  AssertHandler previous = set_assert_handler(throwing_assert_handler);
+  ~ThrowingAsserts() { set_assert_handler(previous); }
+};
+
+}  // namespace
+
+TEST_CASE(
+    "fibers: a failed assertion in a fiber names the fiber, node and the stack where it failed",
+    "[sim][fiber]") {
+  const ThrowingAsserts throwing;
+  World w;
+  const NodeId n = w.add_node("server-7", [] {
+    go("checker", [] {
+      for (int i = 0;; ++i) check_deep_inside(i);
+    });
+  });
+  w.start(n);
+  CHECK_THROWS_AS(w.run_for(1_s), AssertionError);
+  REQUIRE(w.failure().has_value());
+  const Failure& failure = *w.failure();
+  CHECK(failure.kind == "exception");
+  CHECK(failure.at == Instant() + 3_ms);
+  CHECK(failure.nodes == std::vector<NodeId>{n});
+  INFO(failure.message);
+  CHECK_THAT(failure.message,
+             Catch::StartsWith("fiber 'checker' (#2) on node 'server-7' threw: assertion failed: "
+                               "value < 3 (tests/sim/fiber_test.cpp:"));
+  CHECK_THAT(failure.message, Catch::Contains("\n  stack of the fiber where it failed:\n    #0 "));
+  // The innermost frame is the function whose assertion failed, then its caller, the fiber's body;
+  // the runtime's own entry and Boost.Context's trampolines are left out.
+  CHECK_THAT(failure.message, Catch::Contains("#0 ") && Catch::Contains("check_deep_inside"));
+  CHECK_THAT(failure.message, !Catch::Contains("run_bodies") && !Catch::Contains("fiber_entry"));
+}
+
+TEST_CASE("fibers: an exception that is not an assertion is named by its type", "[sim][fiber]") {
+  World w;
+  const NodeId n = w.add_node("server-3", [] {
+    sleep_for(2_ms);
+    std::vector<int> empty;
+    (void)empty.at(4);
+  });
+  w.start(n);
+  CHECK_THROWS_AS(w.run_for(1_s), std::out_of_range);
+  REQUIRE(w.failure().has_value());
+  INFO(w.failure()->message);
+  CHECK_THAT(w.failure()->message,
+             Catch::StartsWith("fiber 'boot' (#1) on node 'server-3' threw: std::out_of_range: "));
+  CHECK(w.failure()->at == Instant() + 2_ms);
+}
+
 #if !defined(RAFTSIM_SANITIZE)
 namespace {
 
