@@ -18,6 +18,8 @@
 // The tester adds on_restart (a peer's volatile state is gone; the service restored state up to
 // `applied_index`) and on_state (what a state() poll returned).
 // At boot a peer reports its restored log: on_snapshot for its base, then on_append per entry.
+// on_progress is optional (its default does nothing, and no checker relies on it): a leader's view
+// of a follower after each reply, for logs that show replication (`--log progress`).
 // Methods are called from fibers of the simulation, never concurrently; they must not block.
 #pragma once
 
@@ -25,6 +27,20 @@
 #include "raft/types.h"
 
 namespace raft {
+
+// A leader's view of one follower's log after a reply (Figure 2's nextIndex and matchIndex) and
+// why it changed: the follower acknowledged entries, rejected them (with the conflict hint it
+// sent: the first index of the conflicting term, and that term, or 0 for a log too short), or
+// acknowledged an installed snapshot.
+struct Progress {
+  enum class Cause : uint8_t { ack, reject, snapshot };
+  NodeId peer = 0;
+  Index next_index = 0;
+  Index match_index = 0;
+  Cause cause = Cause::ack;
+  Index conflict_index = 0;  // reject only
+  Term conflict_term = 0;    // reject only
+};
 
 class Observer {
  public:
@@ -41,6 +57,7 @@ class Observer {
   virtual void on_snapshot(NodeId node, Index index, Term term) = 0;
   virtual void on_restart(NodeId node, Index applied_index) = 0;
   virtual void on_state(NodeId node, Term term, bool is_leader) = 0;
+  virtual void on_progress(NodeId /*leader*/, const Progress& /*progress*/) {}
 };
 
 // Ignores everything: for implementations run without a checker.

@@ -35,6 +35,10 @@ void ObserverFanout::on_state(raft::NodeId node, raft::Term term, bool is_leader
   for (raft::Observer* target : targets_) target->on_state(node, term, is_leader);
 }
 
+void ObserverFanout::on_progress(raft::NodeId leader, const raft::Progress& progress) {
+  for (raft::Observer* target : targets_) target->on_progress(leader, progress);
+}
+
 bool MomentObserver::booting(raft::NodeId node) const {
   return node < 0 || static_cast<size_t>(node) >= booting_.size() ||
          booting_[static_cast<size_t>(node)];

@@ -26,6 +26,7 @@ class ObserverFanout final : public raft::Observer {
   void on_snapshot(raft::NodeId node, raft::Index index, raft::Term term) override;
   void on_restart(raft::NodeId node, raft::Index applied_index) override;
   void on_state(raft::NodeId node, raft::Term term, bool is_leader) override;
+  void on_progress(raft::NodeId leader, const raft::Progress& progress) override;
 
  private:
   std::vector<raft::Observer*> targets_;

@@ -94,4 +94,42 @@ void TraceObserver::on_state(raft::NodeId node, raft::Term term, bool is_leader)
   inner_.on_state(node, term, is_leader);
 }
 
+void TraceObserver::on_progress(raft::NodeId leader, const raft::Progress& progress) {
+  sim::Trace& trace = world_.trace();
+  if (!trace.watched()) {
+    inner_.on_progress(leader, progress);
+    return;
+  }
+  auto view = [&](sim::TraceText text) {
+    sim::TraceEvent event;
+    event.at = world_.now();
+    event.kind = sim::TraceKind::note;
+    event.node = leader;
+    event.peer = progress.peer;
+    event.id = progress.match_index;
+    event.size = progress.next_index;
+    event.topic = "progress";
+    event.text = std::move(text);
+    trace.record_view(std::move(event));
+  };
+  using Cause = raft::Progress::Cause;
+  switch (progress.cause) {
+    case Cause::ack:
+      view(sim::TraceText::numbers("ack from {}: next {} match {}", progress.peer,
+                                   progress.next_index, progress.match_index));
+      break;
+    case Cause::reject:
+      view(sim::TraceText::numbers("reject from {}: next {} match {}", progress.peer,
+                                   progress.next_index, progress.match_index));
+      view(sim::TraceText::numbers("conflict hint from {}: index {} term {}", progress.peer,
+                                   progress.conflict_index, progress.conflict_term));
+      break;
+    case Cause::snapshot:
+      view(sim::TraceText::numbers("snapshot installed on {}: next {} match {}", progress.peer,
+                                   progress.next_index, progress.match_index));
+      break;
+  }
+  inner_.on_progress(leader, progress);
+}
+
 }  // namespace scenarios

@@ -16,6 +16,10 @@
 //   apply     id = index, text "apply I" or "apply snapshot I term T"
 //   persist   id = last log index, size = term, text "persist term T vote N last I"
 //   snapshot  id = index, size = term, text "snapshot I term T"
+//   progress  on the leader, peer = follower, id = its matchIndex, size = its nextIndex, text
+//             "ack from N: next X match Y", "reject from N: next X match Y" followed by
+//             "conflict hint from N: index I term T", or "snapshot installed on N: next X match Y";
+//             only while the trace is watched (sim::Trace::watched), and not fingerprinted
 // Raft node ids are the world's node ids (the runner adds the servers first).
 #pragma once
 
@@ -40,6 +44,9 @@ class TraceObserver final : public raft::Observer {
   void on_snapshot(raft::NodeId node, raft::Index index, raft::Term term) override;
   void on_restart(raft::NodeId node, raft::Index applied_index) override;
   void on_state(raft::NodeId node, raft::Term term, bool is_leader) override;
+  // Noted only when someone reads the trace (a log, a trace file), and never folded into the
+  // fingerprint: it shows state the folded events already decide (sim::Trace::record_view).
+  void on_progress(raft::NodeId leader, const raft::Progress& progress) override;
 
  private:
   void note(raft::NodeId node, const char* topic, uint64_t id, uint64_t size, sim::TraceText text,

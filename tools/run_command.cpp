@@ -249,8 +249,9 @@ void add_common(CLI::App* cmd, RunArgs& args) {
   cmd->add_option("--perfetto", args.perfetto_path,
                   "Write a Chrome trace-event JSON file for ui.perfetto.dev");
   cmd->add_option("--log", args.log_topics,
-                  "Print a log of these topics (comma list of vote, append, commit, apply, "
-                  "persist, snapshot, role, client, net, fault; or all)")
+                  "Print a log of these topics (comma list of vote, append, progress (a "
+                  "leader's nextIndex and matchIndex per follower), commit, apply, persist, "
+                  "snapshot, role, client, net, fault; or all)")
       ->check(CLI::Validator(
           [](std::string& topics) {
             std::string error;

@@ -9,9 +9,10 @@ namespace views {
 namespace {
 
 // The topics and their ANSI colours (SGR codes).
-constexpr std::array<std::pair<const char*, const char*>, 10> kTopics{{
+constexpr std::array<std::pair<const char*, const char*>, 11> kTopics{{
     {"vote", "35"},      // magenta
     {"append", "36"},    // cyan
+    {"progress", "96"},  // bright cyan: a leader's nextIndex and matchIndex for a follower
     {"commit", "32"},    // green
     {"apply", "92"},     // bright green
     {"persist", "33"},   // yellow
@@ -47,8 +48,8 @@ std::optional<std::set<std::string>> parse_log_topics(const std::string& list, s
     for (const auto& entry : kTopics) known = known || topic == entry.first;
     if (!known) {
       *error = fmt::format(
-          "unknown log topic '{}' (known: vote, append, commit, apply, persist, snapshot, role, "
-          "client, net, fault, all)",
+          "unknown log topic '{}' (known: vote, append, progress, commit, apply, persist, "
+          "snapshot, role, client, net, fault, all)",
           topic);
       return std::nullopt;
     }

@@ -79,6 +79,7 @@ bool Raft::send_append(NodeId peer, Term term, Index prev_log_index, size_t entr
         bug(Mutant::match_from_log_length) ? log_.last_index() : prev_log_index + entry_count;
     match_index_[p] = std::max(match_index_[p], matched);
     next_index_[p] = std::max(next_index_[p], match_index_[p] + 1);
+    observer_.on_progress(me_, {peer, next_index_[p], match_index_[p], Progress::Cause::ack});
     advance_commit(lock);
     return match_index_[p] >= log_.last_index();
   }
@@ -92,6 +93,8 @@ bool Raft::send_append(NodeId peer, Term term, Index prev_log_index, size_t entr
   }
   next = std::max<Index>(1, std::min(next, log_.last_index() + 1));
   next_index_[p] = std::max(next, match_index_[p] + 1);
+  observer_.on_progress(me_, {peer, next_index_[p], match_index_[p], Progress::Cause::reject,
+                              reply->conflict_index, reply->conflict_term});
   return false;
 }
 
@@ -109,6 +112,7 @@ bool Raft::send_snapshot(NodeId peer, Term term, InstallSnapshotArgs args) {
   if (role_ != Role::leader || current_term_ != term) return true;
   match_index_[p] = std::max(match_index_[p], args.last_included_index);
   next_index_[p] = std::max(next_index_[p], match_index_[p] + 1);
+  observer_.on_progress(me_, {peer, next_index_[p], match_index_[p], Progress::Cause::snapshot});
   advance_commit(lock);
   return match_index_[p] >= log_.last_index();
 }

@@ -85,14 +85,31 @@ TEST_CASE("run: --log prints only the chosen topics, one column per server", "[r
 
   const Result all = dir.raftsim("run short.json --seed 3 --log all");
   const std::map<std::string, int> every = log_topics(all.out);
-  for (const char* topic :
-       {"VOTE", "ROLE", "APPEND", "COMMIT", "APPLY", "PERSIST", "NET", "FAULT", "CLIENT"}) {
+  for (const char* topic : {"VOTE", "ROLE", "APPEND", "PROGRESS", "COMMIT", "APPLY", "PERSIST",
+                            "NET", "FAULT", "CLIENT"}) {
     INFO(topic);
     CHECK(every.count(topic) == 1);
   }
   const Result bad = dir.raftsim("run short.json --log vote,gossip");
   CHECK(bad.exit_code == 64);
   CHECK(bad.err.find("gossip") != std::string::npos);
+}
+
+// The leader's nextIndex and matchIndex per follower, in the leader's column; watching them does
+// not change the run's fingerprint.
+TEST_CASE("run: --log progress shows each follower's next and match index at the leader", "[run]") {
+  ScratchDir dir("log-progress");
+  dir.write("short.json", cli_test::kShortCalm);
+  const Result plain = dir.raftsim("run short.json --seed 3 --json");
+  REQUIRE(plain.exit_code == 0);
+  const std::string fingerprint = json::parse(plain.out)["fingerprint"];
+  const Result r = dir.raftsim("run short.json --seed 3 --log progress,role");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(log_topics(r.out).count("PROGRESS") == 1);
+  CHECK_THAT(r.out, Catch::Matches("[\\s\\S]*PROGRESS +s[0-9] ack from [0-9]: next [0-9]+ match "
+                                   "[0-9]+\n[\\s\\S]*"));
+  CHECK_THAT(r.out, Catch::Contains("fingerprint " + fingerprint));
 }
 
 TEST_CASE("run: --html writes the history picture of the run", "[run]") {

@@ -35,7 +35,7 @@ TEST_CASE("trace observer: protocol and client notes are in the trace, determini
       client_returns += e.text.str().find(" return ") != std::string::npos;
     }
   }
-  for (const char* topic : {"role", "vote", "append", "commit", "apply", "persist"}) {
+  for (const char* topic : {"role", "vote", "append", "commit", "apply", "persist", "progress"}) {
     INFO(topic);
     CHECK(notes[topic] > 0);
   }
@@ -79,11 +79,19 @@ TEST_CASE("trace observer: each protocol note reads as its contract says, from i
       CHECK(text.ends_with(fmt::format(" last {}", e.id)));
     } else if (e.topic == "snapshot") {
       CHECK(text == fmt::format("snapshot {} term {}", e.id, e.size));
+    } else if (e.topic == "progress") {  // id = match index, size = next index, at the leader
+      const bool known =
+          text == fmt::format("ack from {}: next {} match {}", e.peer, e.size, e.id) ||
+          text == fmt::format("reject from {}: next {} match {}", e.peer, e.size, e.id) ||
+          text.starts_with(fmt::format("conflict hint from {}: index ", e.peer)) ||
+          text == fmt::format("snapshot installed on {}: next {} match {}", e.peer, e.size, e.id);
+      CHECK(known);
+      CHECK(e.size > e.id);  // nextIndex > matchIndex, always
     } else {
       FAIL("a note topic the contract does not name");
     }
   }
-  for (const char* topic : {"role", "vote", "append", "commit", "apply", "persist"}) {
+  for (const char* topic : {"role", "vote", "append", "commit", "apply", "persist", "progress"}) {
     INFO(topic);
     CHECK(checked[topic] > 0);
   }

@@ -6,6 +6,8 @@
 #include <limits>
 #include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "sim/fixture/gossip.h"
 
@@ -68,6 +70,31 @@ TEST_CASE("trace: the fingerprint is the fold of the recorded events", "[sim][tr
   uint64_t h = Trace(TraceOptions{}).fingerprint();
   for (const TraceEvent& e : r.trace) h = Trace::fold(h, e);
   CHECK(h == r.fingerprint);
+}
+
+TEST_CASE("trace: an event for the eyes only is kept and heard but not folded", "[sim][trace]") {
+  Trace plain(TraceOptions{});
+  CHECK_FALSE(plain.watched());
+  Trace trace(TraceOptions{true, 8});
+  CHECK(trace.watched());
+  std::vector<std::string> heard;
+  trace.set_listener([&heard](const TraceEvent& e) { heard.push_back(e.text.str()); });
+  TraceEvent folded;
+  folded.kind = TraceKind::note;
+  folded.topic = "commit";
+  folded.text = "commit 1";
+  trace.record(folded);
+  plain.record(folded);
+  TraceEvent view = folded;
+  view.topic = "progress";
+  view.text = "ack from 1: next 2 match 1";
+  trace.record_view(view);
+  CHECK(trace.fingerprint() == plain.fingerprint());
+  CHECK(trace.all().size() == 2);
+  CHECK(trace.recent().back().topic == "progress");
+  CHECK(heard == std::vector<std::string>{"commit 1", "ack from 1: next 2 match 1"});
+  trace.record(folded);  // folded events still move it
+  CHECK(trace.fingerprint() != plain.fingerprint());
 }
 
 TEST_CASE("trace: JSON lines export and the recent-events ring", "[sim][trace]") {
