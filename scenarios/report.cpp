@@ -2,7 +2,9 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -177,8 +179,8 @@ Report make_report(const Scenario& scenario, uint64_t seed, const RunOptions& op
 
 const std::string& build_id() {
   static const std::string id = [] {
-    // The bytes of the executable in 64-bit little-endian words (xxHash64's round and
-    // avalanche), read in blocks; a measurement of the program, never an input to a run.
+    // The bytes of the executable in 64-bit words of the machine's byte order (xxHash64's round
+    // and avalanche), read in blocks; a measurement of the program, never an input to a run.
     std::ifstream file("/proc/self/exe", std::ios::binary);
     if (!file) return std::string();
     constexpr uint64_t kPrime1 = 0x9e3779b185ebca87ULL;
@@ -191,11 +193,10 @@ const std::string& build_id() {
       const size_t got = static_cast<size_t>(file.gcount());
       length += got;
       for (size_t i = 0; i < got; i += 8) {
-        uint64_t word = 0;
-        for (size_t b = 0; b < 8 && i + b < got; ++b) {
-          word |= static_cast<uint64_t>(static_cast<unsigned char>(block[i + b])) << (8 * b);
-        }
-        h ^= ((word * kPrime2) << 31 | (word * kPrime2) >> 33) * kPrime1;
+        uint64_t word = 0;  // the last one padded with zeros
+        std::memcpy(&word, block.data() + i, std::min<size_t>(8, got - i));
+        const uint64_t scaled = word * kPrime2;
+        h ^= (scaled << 31 | scaled >> 33) * kPrime1;
         h = (h << 27 | h >> 37) * kPrime1 + 0x85ebca77c2b2ae63ULL;
       }
     }

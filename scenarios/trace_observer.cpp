@@ -22,7 +22,7 @@ sim::TraceText role_text(raft::Role role, raft::Term term) {
 }  // namespace
 
 void TraceObserver::note(raft::NodeId node, const char* topic, uint64_t id, uint64_t size,
-                         sim::TraceText text, raft::NodeId peer) {
+                         sim::TraceText text, raft::NodeId peer, bool fingerprinted) {
   sim::TraceEvent event;
   event.at = world_.now();
   event.kind = sim::TraceKind::note;
@@ -32,7 +32,11 @@ void TraceObserver::note(raft::NodeId node, const char* topic, uint64_t id, uint
   event.size = size;
   event.topic = topic;
   event.text = std::move(text);
-  world_.trace().record(std::move(event));
+  if (fingerprinted) {
+    world_.trace().record(std::move(event));
+  } else {
+    world_.trace().record_view(std::move(event));
+  }
 }
 
 void TraceObserver::on_role(raft::NodeId node, raft::Term term, raft::Role role) {
@@ -95,39 +99,23 @@ void TraceObserver::on_state(raft::NodeId node, raft::Term term, bool is_leader)
 }
 
 void TraceObserver::on_progress(raft::NodeId leader, const raft::Progress& progress) {
-  sim::Trace& trace = world_.trace();
-  if (!trace.watched()) {
-    inner_.on_progress(leader, progress);
-    return;
-  }
-  auto view = [&](sim::TraceText text) {
-    sim::TraceEvent event;
-    event.at = world_.now();
-    event.kind = sim::TraceKind::note;
-    event.node = leader;
-    event.peer = progress.peer;
-    event.id = progress.match_index;
-    event.size = progress.next_index;
-    event.topic = "progress";
-    event.text = std::move(text);
-    trace.record_view(std::move(event));
-  };
-  using Cause = raft::Progress::Cause;
-  switch (progress.cause) {
-    case Cause::ack:
-      view(sim::TraceText::numbers("ack from {}: next {} match {}", progress.peer,
-                                   progress.next_index, progress.match_index));
-      break;
-    case Cause::reject:
-      view(sim::TraceText::numbers("reject from {}: next {} match {}", progress.peer,
-                                   progress.next_index, progress.match_index));
-      view(sim::TraceText::numbers("conflict hint from {}: index {} term {}", progress.peer,
-                                   progress.conflict_index, progress.conflict_term));
-      break;
-    case Cause::snapshot:
-      view(sim::TraceText::numbers("snapshot installed on {}: next {} match {}", progress.peer,
-                                   progress.next_index, progress.match_index));
-      break;
+  if (world_.trace().watched()) {
+    using Cause = raft::Progress::Cause;
+    const raft::NodeId peer = progress.peer;
+    const sim::NotePattern pattern =
+        progress.cause == Cause::ack ? sim::NotePattern("ack from {}: next {} match {}")
+        : progress.cause == Cause::reject
+            ? sim::NotePattern("reject from {}: next {} match {}")
+            : sim::NotePattern("snapshot installed on {}: next {} match {}");
+    note(leader, "progress", progress.match_index, progress.next_index,
+         sim::TraceText::numbers(pattern, peer, progress.next_index, progress.match_index), peer,
+         false);
+    if (progress.cause == Cause::reject) {
+      note(leader, "progress", progress.match_index, progress.next_index,
+           sim::TraceText::numbers("conflict hint from {}: index {} term {}", peer,
+                                   progress.conflict_index, progress.conflict_term),
+           peer, false);
+    }
   }
   inner_.on_progress(leader, progress);
 }

@@ -49,8 +49,9 @@ class TraceObserver final : public raft::Observer {
   void on_progress(raft::NodeId leader, const raft::Progress& progress) override;
 
  private:
+  // Records a note; one not `fingerprinted` is for the eyes only (sim::Trace::record_view).
   void note(raft::NodeId node, const char* topic, uint64_t id, uint64_t size, sim::TraceText text,
-            raft::NodeId peer = sim::kNoNode);
+            raft::NodeId peer = sim::kNoNode, bool fingerprinted = true);
 
   sim::World& world_;
   raft::Observer& inner_;

@@ -436,13 +436,9 @@ void World::suspend(detail::Fiber& f) {
 }
 
 detail::Fiber* World::take_next_turn() {
-  if (!loop_.active || failure_) return nullptr;
-  if (loop_.finished != nullptr && *loop_.finished) return nullptr;
-  if (loop_.condition != nullptr && !(*loop_.condition)()) return nullptr;
+  if (!loop_.active || failure_ || loop_.reached()) return nullptr;
   for (;;) {
-    // As pop_event: the earlier of the two fronts.
-    const bool from_ready =
-        !ready_.empty() && (queue_.empty() || later(queue_.front(), ready_.front()));
+    const bool from_ready = ready_is_next();
     if (!from_ready && queue_.empty()) return nullptr;
     const Event& next = from_ready ? ready_.front() : queue_.front();
     const Instant at = next.at;
@@ -573,10 +569,13 @@ World::Event World::heap_pop() {
   return top;
 }
 
-bool World::pop_event(Instant limit, Event& event) {
+bool World::ready_is_next() const {
   // Invariant 2: the earlier of the two fronts is the earliest event of all.
-  const bool from_ready =
-      !ready_.empty() && (queue_.empty() || later(queue_.front(), ready_.front()));
+  return !ready_.empty() && (queue_.empty() || later(queue_.front(), ready_.front()));
+}
+
+bool World::pop_event(Instant limit, Event& event) {
+  const bool from_ready = ready_is_next();
   const Instant next = from_ready ? ready_.front().at : queue_.front().at;
   if (next > limit) return false;
   if (from_ready) {
@@ -690,14 +689,15 @@ bool World::run_loop(Instant limit, const std::function<bool()>* condition, cons
     stall_watch.emplace(progress_, options_.guard.wall_ms_max, [this] { return stall_report(); });
   }
   // Fibers hand turns to each other (suspend) while this loop runs, and never after it returns.
-  loop_ = LoopGoal{options_.hand_off, guarded, limit, condition, finished};
+  const LoopGoal goal{options_.hand_off, guarded, limit, condition, finished};
+  loop_ = goal;
   struct LoopEnd {
     LoopGoal& goal;
     ~LoopEnd() { goal.active = false; }
   } loop_end{loop_};
   bool reached = false;
   while (!failure_) {
-    if ((finished != nullptr && *finished) || (condition != nullptr && !(*condition)())) {
+    if (goal.reached()) {
       reached = true;
       break;
     }

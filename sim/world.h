@@ -237,6 +237,8 @@ class World {
   // A blocked fiber whose deadline event came first: it leaves its wait list and wakes timed out.
   void time_out(detail::Fiber& fiber);
   void push_event(Instant at, uint32_t slot, uint64_t token);
+  // The earliest event is the ready queue's front (else the heap's, if any).
+  bool ready_is_next() const;
   // Takes the earliest event into `event` if it is due by `limit`; false if none is.
   bool pop_event(Instant limit, Event& event);
   void finish_fiber(detail::Fiber& fiber);
@@ -300,14 +302,18 @@ class World {
   detail::Fiber* current_ = nullptr;
   // Direct hand-offs (suspend): the fiber whose context the next fiber to arrive must keep.
   detail::Fiber* handed_off_ = nullptr;
-  // What the run loop of the current run_* call checks between events, for take_next_turn;
-  // hand-offs are on only inside a run loop.
+  // What the run loop of the current run_* call checks between events, for itself and for
+  // take_next_turn; hand-offs are on (active) only inside a run loop.
   struct LoopGoal {
     bool active = false;
     bool guarded = false;
     Instant limit;
     const std::function<bool()>* condition = nullptr;
     const bool* finished = nullptr;
+    // The run's goal: run_main's body returned, or run_while's condition no longer holds.
+    bool reached() const {
+      return (finished != nullptr && *finished) || (condition != nullptr && !(*condition)());
+    }
   };
   LoopGoal loop_;
   // For the stall watch's thread: the event count and the running fiber, mirrored.
