@@ -86,6 +86,7 @@ void FaultInjector::on_commit_moved(int node) {
     });
     partition_leader_minority(cut, node);
     disturb_all();
+    note_links();
   });
 }
 
@@ -254,6 +255,28 @@ void FaultInjector::note(const FaultEvent& event, const std::string& detail,
   trace.topic = std::string(to_string(event.kind));
   trace.text = to_json(event).dump() + detail;
   world_.trace().record(std::move(trace));
+  note_links();
+}
+
+void FaultInjector::note_links() {
+  if (!world_.trace().watched()) return;
+  std::string links(static_cast<size_t>(servers_ * servers_), '1');
+  for (int from = 0; from < servers_; ++from) {
+    for (int to = 0; to < servers_; ++to) {
+      if (from != to && !world_.network().connected(from, to))
+        links[static_cast<size_t>(from * servers_ + to)] = '0';
+    }
+  }
+  // Before the first fault every link is up: the first event worth making is a change.
+  const std::string& before = links_noted_.empty() ? std::string(links.size(), '1') : links_noted_;
+  if (links == before) return;
+  links_noted_ = links;
+  sim::TraceEvent view;
+  view.at = world_.now();
+  view.kind = sim::TraceKind::note;
+  view.topic = "links";
+  view.text = links;
+  world_.trace().record_view(std::move(view));
 }
 
 // Two servers are linked iff some group holds both (partitions have disjoint groups; a bridge's
@@ -448,6 +471,7 @@ void FaultInjector::heal_all() {
   trace.kind = sim::TraceKind::fault;
   trace.topic = "heal_all";
   world_.trace().record(std::move(trace));
+  note_links();
 }
 
 }  // namespace scenarios

@@ -11,10 +11,16 @@
 // which the injector installs, elections, votes, commits and snapshots through on_moment, which
 // the runner calls from the peers' observer events. A firing is traced as a fault event too
 // ("<kind> fired"). A node's restart disarms its crash moments; a heal disarms reply faults.
+// While the trace is watched (sim::Trace::watched), every fault event that changes which servers
+// reach which is followed by a view event (not fingerprinted) with the links as they now are:
+// topic "links", node kNoNode, text servers x servers characters, '1' where the row's server can
+// send to the column's (a server reaches itself), rows in server order. The run picture
+// (views/run_picture.h) draws partitions and cuts from it.
 #pragma once
 
 #include <functional>
 #include <optional>
+#include <string>
 
 #include "raft/observer.h"
 #include "raft/types.h"
@@ -73,12 +79,15 @@ class FaultInjector {
   void disarm_if(const std::function<bool(const FaultEvent&)>& which);
   sim::ReplyFate on_reply(int node);
   void partition_leader_minority(const FaultEvent& event, int leader);
+  // Records the "links" view event when the links differ from the last one recorded.
+  void note_links();
 
   sim::World& world_;
   const Scenario& scenario_;
   LeaderFinder find_leader_;
   StartBurst start_burst_;
   int servers_;
+  std::string links_noted_;        // the last "links" view event's text; empty before the first
   std::vector<FaultEvent> armed_;  // moment faults waiting for their moment, in arming order
   void disturb(const FaultEvent& event);
   void disturb_all();

@@ -301,15 +301,26 @@ PictureInput picture_input(const AnyHistory& history, const CheckResult& result,
       [&](const auto& typed) { return picture_input(typed, result, std::move(title)); }, history);
 }
 
+const char* history_css() { return detail::kHistoryCss; }
+
+const char* history_script() { return detail::kHistoryJs; }
+
+std::string render_history_sections(const std::vector<PictureInput>& histories) {
+  std::string out;
+  for (const PictureInput& input : histories) render_history(out, input);
+  out += "<div id=\"tip\"></div>\n";
+  return out;
+}
+
 std::string render_history_html(const std::vector<PictureInput>& histories) {
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<title>raftsim history</title>\n<style>";
-  out += detail::kHistoryCss;
+  out += history_css();
   out += "</style>\n</head>\n<body>\n<h1>raftsim linearizability check</h1>\n";
-  for (const PictureInput& input : histories) render_history(out, input);
-  out += "<div id=\"tip\"></div>\n<script>";
-  out += detail::kHistoryJs;
+  out += render_history_sections(histories);
+  out += "<script>";
+  out += history_script();
   out += "</script>\n</body>\n</html>\n";
   return out;
 }

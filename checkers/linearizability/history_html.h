@@ -53,4 +53,11 @@ PictureInput picture_input(const AnyHistory& history, const CheckResult& result,
 // The whole HTML document for one or more histories.
 std::string render_history_html(const std::vector<PictureInput>& histories);
 
+// The pieces of that document, for a page that shows histories among other things (the run
+// picture): its stylesheet, the sections of `histories` (with the tooltip element they use) and
+// its script, which must come after the sections.
+const char* history_css();
+std::string render_history_sections(const std::vector<PictureInput>& histories);
+const char* history_script();
+
 }  // namespace checkers::linearizability
