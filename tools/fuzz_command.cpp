@@ -36,6 +36,7 @@ struct FuzzArgs {
   std::string kv = "reference";
   std::string mutant;
   bool json = false;
+  bool no_pictures = false;
   GuardArgs guard;
 };
 
@@ -96,6 +97,7 @@ int fuzz_main(const FuzzArgs& args) {
   options.time_budget_s = args.time_budget_s;
   options.failures_max = args.failures_max;
   options.out_dir = args.out_dir;
+  options.pictures = !args.no_pictures;
 
   fuzz::ProgressLine progress(stderr, isatty(fileno(stderr)) != 0);
   const fuzz::CampaignResult result = fuzz::run_campaign(
@@ -138,7 +140,12 @@ void add_fuzz_command(CLI::App& app, Action& action) {
   cmd->add_option("--time-budget-s", args->time_budget_s,
                   "Start no new seed after this many wall seconds; 0 = no budget")
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--out", args->out_dir, "Directory for failure reports")->capture_default_str();
+  cmd->add_option("--out", args->out_dir,
+                  "Directory for failure reports, each with its run picture beside it (.html)")
+      ->capture_default_str();
+  cmd->add_flag("--no-html", args->no_pictures,
+                "Write no run picture beside the failure reports (each picture runs its failing "
+                "seed once more)");
   cmd->add_option("--junit", args->junit_path, "Write JUnit XML (one testcase per seed) here");
   cmd->add_option("--fingerprints", args->fingerprints_path,
                   "Write each seed's fingerprint and outcome here, a line per seed, to compare "

@@ -10,6 +10,9 @@ packages=(
   libclang-rt-14-dev
   libboost-context-dev catch2 nlohmann-json3-dev libcli11-dev libfmt-dev libbenchmark-dev
   clang-format
+  # a headless browser for the test that draws the run picture (tests/views); without it that
+  # test is skipped
+  chromium
 )
 
 missing=()

@@ -7,7 +7,7 @@
 // fingerprint check, and says in one line whether the failure is fixed, still there or changed.
 // Both can show the run: --trace (JSON lines), --perfetto (Chrome trace-event JSON,
 // views/perfetto_export.h), --log TOPICS (a live log on stdout, views/log_view.h) and --html (the
-// history picture, views/history_picture.h).
+// run picture with the history picture below it, views/run_picture.h).
 #include <fmt/core.h>
 #include <unistd.h>
 
@@ -18,8 +18,8 @@
 #include "scenarios/report.h"
 #include "sim/trace.h"
 #include "tools/command.h"
+#include "tools/picture_recorder.h"
 #include "tools/run_support.h"
-#include "views/history_picture.h"
 #include "views/log_view.h"
 #include "views/perfetto_export.h"
 #include "views/reproduce.h"
@@ -69,9 +69,11 @@ scenarios::RunOptions run_options(const RunArgs& args, const scenarios::Scenario
   return options;
 }
 
-// Writes the --trace, --perfetto and --html files; false when one cannot be written.
-bool write_outputs(const RunArgs& args, const scenarios::Scenario& scenario, uint64_t seed,
-                   const scenarios::RunResult& result) {
+// Writes the --trace, --perfetto and --html files; false when one cannot be written. `picture`
+// listened to the run when --html was given.
+bool write_outputs(const RunArgs& args, const scenarios::Scenario& scenario,
+                   const scenarios::RunOptions& options, uint64_t seed,
+                   const scenarios::RunResult& result, const PictureRecorder& picture) {
   if (!args.trace_path.empty()) {
     std::string lines;
     for (const sim::TraceEvent& event : result.trace) lines += sim::Trace::to_json(event) + "\n";
@@ -82,10 +84,10 @@ bool write_outputs(const RunArgs& args, const scenarios::Scenario& scenario, uin
         views::perfetto_json(result.trace, result.node_names, scenario.cluster.nodes);
     if (!write_file(args.perfetto_path, json)) return false;
   }
-  if (!args.html_path.empty()) {
-    const std::string title = fmt::format("{} seed {}", scenario.name, seed);
-    if (!write_file(args.html_path, views::history_html(scenarios::history_json(result), title)))
-      return false;
+  if (!args.html_path.empty() &&
+      !write_file(args.html_path,
+                  picture.html(picture_title(scenario.name, seed, options), result))) {
+    return false;
   }
   return true;
 }
@@ -95,6 +97,8 @@ int run_and_print(const scenarios::Scenario& scenario, const std::string& name, 
                   const RunArgs& args) {
   scenarios::RunOptions options = run_options(args, scenario);
   options.guard.stall_note = rerun_note(args.scenario, options);
+  const PictureRecorder picture(scenario);
+  if (!args.html_path.empty()) picture.attach(options);
   scenarios::RunResult result;
   try {
     result = scenarios::run(scenario, seed, options);
@@ -116,7 +120,7 @@ int run_and_print(const scenarios::Scenario& scenario, const std::string& name, 
       return kExitBadInput;
     }
   }
-  if (!write_outputs(args, scenario, seed, result)) return kExitBadInput;
+  if (!write_outputs(args, scenario, options, seed, result, picture)) return kExitBadInput;
   return scenarios::exit_code(result.status);
 }
 
@@ -184,6 +188,8 @@ int replay(const RunArgs& args) {
   scenarios::RunOptions options = run_options(run_args, report.scenario);
   options.guard.stall_note = [command = "raftsim replay " + views::shell_quote(args.scenario)](
                                  uint64_t) { return "run it again with: " + command; };
+  const PictureRecorder picture(report.scenario);
+  if (!args.html_path.empty()) picture.attach(options);
   scenarios::RunResult result;
   try {
     result = scenarios::run(report.scenario, report.seed, options);
@@ -237,7 +243,9 @@ int replay(const RunArgs& args) {
                same_fingerprint ? "identical"
                                 : fmt::format("DIFFERS (report {:016x})", report.fingerprint));
   }
-  if (!write_outputs(args, report.scenario, report.seed, result)) return kExitBadInput;
+  if (!write_outputs(args, report.scenario, options, report.seed, result, picture)) {
+    return kExitBadInput;
+  }
   // Exit 5 only where the run must reproduce: the same code, fingerprint version and build.
   if (reproduction && !same_fingerprint) return kExitNondeterminism;
   return reproduction ? scenarios::exit_code(result.status) : comparison.exit_code;
@@ -258,7 +266,11 @@ void add_common(CLI::App* cmd, RunArgs& args) {
             return views::parse_log_topics(topics, &error) ? std::string() : error;
           },
           "TOPICS"));
-  cmd->add_option("--html", args.html_path, "Write the client history's HTML picture here");
+  cmd->add_option("--html", args.html_path,
+                  "Write the run's picture here: a self-contained HTML file with a lane per "
+                  "server (role and term, crashes, partitions, disk stalls, log and commit "
+                  "index), the faults, the client operations and the failure, then the client "
+                  "history's picture");
 }
 
 }  // namespace

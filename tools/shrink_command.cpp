@@ -14,6 +14,7 @@
 #include "scenarios/report.h"
 #include "scenarios/shrink.h"
 #include "tools/command.h"
+#include "tools/picture_recorder.h"
 #include "tools/run_support.h"
 #include "views/reproduce.h"
 
@@ -102,6 +103,9 @@ int shrink(const ShrinkArgs& args) {
   const scenarios::Report written = scenarios::make_report(
       shrunk.scenario, report.seed, run_options, shrunk.result, version_string());
   if (!write_file(out, scenarios::report_json(written, out))) return kExitBadInput;
+  const std::string picture = write_picture_beside(
+      out, shrunk.scenario, report.seed, run_options,
+      picture_title(shrunk.scenario.name + " (shrunk)", report.seed, run_options));
   if (args.json) {
     nlohmann::ordered_json j;
     j["report"] = args.report_path;
@@ -114,6 +118,8 @@ int shrink(const ShrinkArgs& args) {
     j["budget_exhausted"] = shrunk.budget_exhausted;
     j["candidates_invalid"] = shrunk.candidates_invalid;
     j["fingerprint"] = fmt::format("{:016x}", written.fingerprint);
+    j["picture"] =
+        picture.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(picture);
     fmt::print("{}\n", j.dump());
   } else {
     fmt::print("before: {}\nafter:  {}\n", describe(shrunk.before), describe(shrunk.after));
@@ -125,6 +131,7 @@ int shrink(const ShrinkArgs& args) {
     }
     fmt::print("{} runs{}; wrote {} (fingerprint {:016x}): raftsim replay {}\n", shrunk.runs,
                shrunk.budget_exhausted ? " (budget exhausted)" : "", out, written.fingerprint, out);
+    if (!picture.empty()) fmt::print("run picture: {}\n", picture);
   }
   return kExitOk;
 }

@@ -345,3 +345,34 @@ TEST_CASE("fuzz: a crash report names the node, the fiber and the stack where it
                              Catch::Contains("failure reproduced, fingerprint identical") &&
                              Catch::Contains("reproduce: raftsim replay " + crash_report));
 }
+
+// Beside each failure report, the run picture of that seed (its failure marked), unless
+// --no-html; the summary names it.
+TEST_CASE("fuzz: each failure report has the seed's run picture beside it", "[fuzz][picture]") {
+  ScratchDir dir("fuzz-picture");
+  dir.write("short.json", cli_test::kShortCalm);
+  const Result r =
+      dir.raftsim("fuzz short.json --seeds 2 --seed-start 7 --impl skeleton --out fails --json");
+  CHECK(r.exit_code == 3);
+  const json summary = parse_summary(r);
+  REQUIRE(summary["failures"].size() == 2);
+  for (const json& failure : summary["failures"]) {
+    const std::string seed = std::to_string(failure["seed"].get<int>());
+    CHECK(failure["picture"] == "fails/short-calm-seed" + seed + ".html");
+    const std::string html =
+        cli_test::read_text(dir.path() / failure["picture"].get<std::string>());
+    CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
+    CHECK_THAT(html, Catch::Contains("short-calm seed " + seed + " impl skeleton") &&
+                         Catch::Contains("\"status\":\"liveness\"") &&
+                         Catch::Contains("id=\"run-data\""));
+  }
+  const Result text = dir.raftsim("fuzz short.json --seeds 1 --seed-start 3 --impl skeleton");
+  CHECK_THAT(text.out, Catch::Contains("(picture: raftsim-failures/short-calm-seed3.html)"));
+
+  const Result none = dir.raftsim(
+      "fuzz short.json --seeds 1 --seed-start 5 --impl skeleton --out bare --no-html --json");
+  CHECK(none.exit_code == 3);
+  CHECK(parse_summary(none)["failures"][0]["picture"].is_null());
+  CHECK(std::filesystem::exists(dir.path() / "bare/short-calm-seed5.json"));
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "bare/short-calm-seed5.html"));
+}

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -27,12 +28,22 @@ std::set<std::string> file_names(const fs::path& dir) {
   return names;
 }
 
+bool is_picture(const std::string& name) {
+  return name.size() > 5 && name.compare(name.size() - 5, 5, ".html") == 0;
+}
+
 // Each report in `dir` (written as --out out) is whole: it parses and names itself in its replay
-// line. Returns how many.
+// line. Returns how many. The run pictures beside them are whole too: each ends its document.
 size_t check_reports_whole(const fs::path& dir) {
   size_t reports = 0;
   for (const std::string& name : file_names(dir)) {
     if (name.find(".partial-") != std::string::npos) continue;  // a temporary, never a report
+    if (is_picture(name)) {
+      const std::string html = cli_test::read_text(dir / name);
+      CHECK(html.size() > 15);
+      CHECK(html.compare(html.size() - 8, 8, "</html>\n") == 0);
+      continue;
+    }
     INFO(name);
     const json report = json::parse(cli_test::read_text(dir / name), nullptr, false);
     REQUIRE(!report.is_discarded());
@@ -82,6 +93,10 @@ TEST_CASE("fuzz: campaigns sharing one --out keep every report", "[fuzz][reports
   REQUIRE(second.exit_code == 1);
   const size_t failures = failed_seeds(first.out) + failed_seeds(second.out);
   CHECK(check_reports_whole(out) == failures);
+  // Each report has its picture, under its own name (the second campaign's numbered like its
+  // reports).
+  const std::set<std::string> names = file_names(out);
+  CHECK(static_cast<size_t>(std::count_if(names.begin(), names.end(), is_picture)) == failures);
   // The same campaign again writes the same reports: they are found, not written twice.
   const Result again = dir.raftsim("fuzz default --seeds 6 --mutant figure8-commit --out out");
   REQUIRE(again.exit_code == 1);

@@ -1,5 +1,5 @@
 // End-to-end tests of how `raftsim run` and `raftsim replay` show a run: --perfetto (Chrome
-// trace-event JSON), --log TOPICS (the dslogs-style log), --html (the history picture), and the
+// trace-event JSON), --log TOPICS (the dslogs-style log), --html (the run picture), and the
 // protocol and client notes in --trace. They run the built binary on a short scenario.
 #include <map>
 #include <nlohmann/json.hpp>
@@ -112,7 +112,20 @@ TEST_CASE("run: --log progress shows each follower's next and match index at the
   CHECK_THAT(r.out, Catch::Contains("fingerprint " + fingerprint));
 }
 
-TEST_CASE("run: --html writes the history picture of the run", "[run]") {
+namespace {
+
+// The run picture's model, from the JSON the page draws (views/run_picture.h).
+json picture_data(const std::string& html) {
+  const std::string open = "<script type=\"application/json\" id=\"run-data\">";
+  const size_t from = html.find(open);
+  REQUIRE(from != std::string::npos);
+  const size_t to = html.find("</script>", from);
+  return json::parse(html.substr(from + open.size(), to - from - open.size()));
+}
+
+}  // namespace
+
+TEST_CASE("run: --html writes the run picture with the history picture below it", "[run]") {
   ScratchDir dir("html");
   dir.write("short.json", cli_test::kShortCalm);
   const Result r = dir.raftsim("run short.json --seed 3 --html h.html --json");
@@ -122,8 +135,15 @@ TEST_CASE("run: --html writes the history picture of the run", "[run]") {
   CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
   CHECK(html.find("short-calm seed 3") != std::string::npos);
   CHECK(html.find("</html>") != std::string::npos);
-  CHECK(html.find("<script") != std::string::npos);
-  // A partition per key with a lane per client and a bar per operation.
+  // The run: a lane per server, each of which led or followed, and no failure.
+  const json data = picture_data(html);
+  CHECK(data["title"] == "short-calm seed 3");
+  CHECK(data["end_ns"] == json::parse(r.out)["sim_ms"].get<int64_t>() * 1'000'000);
+  REQUIRE(data["servers"].size() == 3);
+  for (const json& server : data["servers"]) CHECK_FALSE(server["roles"].empty());
+  CHECK(data["failure"].is_null());
+  CHECK(data["operations"].size() == json::parse(r.out)["operations"].get<size_t>());
+  // The history: a partition per key with a lane per client and a bar per operation.
   CHECK(html.find("class=\"partition") != std::string::npos);
   CHECK(html.find("class=\"lane") != std::string::npos);
   size_t bars = 0;
@@ -133,6 +153,25 @@ TEST_CASE("run: --html writes the history picture of the run", "[run]") {
   }
   CHECK(bars >= json::parse(r.out)["operations"].get<size_t>());
   CHECK(json::parse(r.out)["operations"].get<size_t>() > 10);
+}
+
+// Drawing the run listens to its trace, which makes view events (the links after a partition,
+// the leader's progress): none of it may change the run.
+TEST_CASE("run: the run picture changes nothing in the run, and draws its partitions", "[run]") {
+  ScratchDir dir("html-partitions");
+  const Result drawn = dir.raftsim("run partitions --seed 2 --html p.html --json");
+  const Result plain = dir.raftsim("run partitions --seed 2 --json");
+  INFO(drawn.out << drawn.err);
+  REQUIRE(drawn.exit_code == 0);
+  CHECK(json::parse(drawn.out)["fingerprint"] == json::parse(plain.out)["fingerprint"]);
+  CHECK(json::parse(drawn.out)["events"] == json::parse(plain.out)["events"]);
+  const json data = picture_data(cli_test::read_text(dir.path() / "p.html"));
+  size_t partition_bands = 0;
+  for (const json& server : data["servers"]) {
+    for (const json& band : server["bands"]) partition_bands += band[2] == "partition" ? 1 : 0;
+  }
+  CHECK(partition_bands > 0);
+  CHECK(data["faults"].size() > 0);
 }
 
 TEST_CASE("run: protocol and client notes are traced and the fingerprint stays deterministic",

@@ -42,6 +42,12 @@ TEST_CASE("shrink: a failing report shrinks to the crash, and the shrunk report 
   CHECK(report["scenario"]["workload"]["clients"] == 0);
   CHECK(report["scenario"]["cluster"]["nodes"] == 1);
   CHECK(report["scenario"]["duration_ms"].get<int64_t>() < 4000);
+  // The shrunk run's picture beside it: its one server, the crash, the failure.
+  CHECK_THAT(shrunk.out, Catch::Contains("run picture: r.json.shrunk.html"));
+  const std::string picture = cli_test::read_text(dir.path() / "r.json.shrunk.html");
+  CHECK_THAT(picture, Catch::Contains("(shrunk) seed 5") &&
+                          Catch::Contains("\"property\":\"leader after heal\"") &&
+                          Catch::Contains("crash_all"));
 
   const Result replay = dir.raftsim("replay r.json.shrunk.json --json");
   INFO(replay.out << replay.err);
@@ -68,6 +74,7 @@ TEST_CASE("shrink: --out, --json and the run budget", "[shrink]") {
   const json result = json::parse(full.out);
   CHECK(result["after"]["fault_events"].get<int>() < result["before"]["fault_events"].get<int>());
   CHECK(result["budget_exhausted"] == false);
+  CHECK(result["picture"] == "small.html");
   CHECK(result["candidates_invalid"] == 0);
   CHECK(result["before"]["nodes"] == 3);
   CHECK(result["after"]["nodes"] == 1);

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "scenarios/report.h"
+#include "tools/picture_recorder.h"
 #include "tools/run_support.h"
 
 namespace raftsim::cli::fuzz {
@@ -148,6 +149,12 @@ SeedOutcome run_seed(Shared& shared, const PlannedSeed& planned) {
     first.trace.clear();  // the traces are large; the report does not need them
   }
   if (outcome.failed()) outcome.report_path = write_report(shared, scenario, planned.seed, first);
+  if (!outcome.report_path.empty() && shared.options.pictures &&
+      first.status != scenarios::Status::resource) {
+    outcome.picture_path =
+        write_picture_beside(outcome.report_path, scenario, planned.seed, shared.options.run,
+                             picture_title(shared.source.name(), planned.seed, shared.options.run));
+  }
   return outcome;
 }
 

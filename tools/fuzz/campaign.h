@@ -13,8 +13,11 @@
 // names the first diverging event. Every failing seed gets a failure report,
 // `<out_dir>/<scenario>-seed<N>.json` (holding that seed's scenario), written as soon as the seed
 // finishes (so a campaign cut short by a CI timeout keeps its reports); the directory is created on
-// the first failure. The worker threads are a pool outside simulated code: wall time is read here
-// for the budget and progress only, never by a simulation.
+// the first failure. Beside each report, unless `pictures` is off, goes the seed's run picture
+// (tools/picture_recorder.h) under the report's name with .html: the seed runs once more with the
+// picture listening, which changes nothing in the run (a seed that ran into its resource guard
+// gets none: it would only run into it again). The worker threads are a pool outside simulated
+// code: wall time is read here for the budget and progress only, never by a simulation.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +40,7 @@ struct CampaignOptions {
   double time_budget_s = 0;   // wall seconds after which no new seed starts; 0 = no budget
   uint64_t failures_max = 0;  // stop handing out seeds after this many failures; 0 = no limit
   std::string out_dir = "raftsim-failures";
+  bool pictures = true;  // write the run picture beside each failure report
 };
 
 struct SeedOutcome {
@@ -47,6 +51,7 @@ struct SeedOutcome {
   bool checked = false;                  // ran twice for a determinism check
   std::optional<Divergence> divergence;  // set when the two runs' fingerprints differ
   std::string report_path;               // "" when ok (or when the report could not be written)
+  std::string picture_path;              // beside the report; "" when none was written
   uint64_t fingerprint = 0;
   int64_t sim_ms = 0;
   double wall_ms = 0;  // of the first run

@@ -80,6 +80,7 @@ std::string failure_line(const SeedOutcome& outcome) {
   if (outcome.divergence) line += ": " + divergence_text(*outcome.divergence);
   if (outcome.kind() == "resource") line += ": " + outcome.message;
   if (!outcome.report_path.empty()) line += ": raftsim replay " + outcome.report_path;
+  if (!outcome.picture_path.empty()) line += " (picture: " + outcome.picture_path + ")";
   return line + "\n";
 }
 
@@ -191,6 +192,8 @@ nlohmann::ordered_json summary_json(const CampaignInfo& info, const CampaignResu
     f["message"] = outcome.message;
     f["report"] = outcome.report_path.empty() ? nlohmann::ordered_json(nullptr)
                                               : nlohmann::ordered_json(outcome.report_path);
+    f["picture"] = outcome.picture_path.empty() ? nlohmann::ordered_json(nullptr)
+                                                : nlohmann::ordered_json(outcome.picture_path);
     if (outcome.divergence) f["divergence"] = divergence_json(*outcome.divergence);
     failures.push_back(std::move(f));
   }
@@ -235,6 +238,7 @@ std::string junit_xml(const CampaignInfo& info, const CampaignResult& result) {
     if (!outcome.message.empty()) message += ": " + outcome.message;
     std::string body = outcome.divergence ? divergence_text(*outcome.divergence) + "\n" : "";
     if (!outcome.report_path.empty()) body += "raftsim replay " + outcome.report_path;
+    if (!outcome.picture_path.empty()) body += "\nrun picture: " + outcome.picture_path;
     xml +=
         fmt::format(">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>\n",
                     outcome.kind(), checkers::linearizability::escape_markup(message),
