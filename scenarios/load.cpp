@@ -32,6 +32,7 @@ ClusterModel parse_cluster(const Json& value, const std::string& path) {
     c.rpc_timeout = r.ms("rpc_timeout_ms", 1, kMinuteMs, sim::Duration::zero());
   }
   c.apply_cost = r.us("apply_us", 0, kSecondUs, c.apply_cost);
+  c.max_raft_state = r.integer("max_raft_state_bytes", 1, 1'000'000'000, c.max_raft_state);
   r.finish();
   r.check_order("election_timeout_ms_min", c.election_timeout_min.ms(), "election_timeout_ms_max",
                 c.election_timeout_max.ms());

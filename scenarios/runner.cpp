@@ -82,8 +82,6 @@ namespace {
 
 // The client id of the tester's own commands (start_burst): clerks draw theirs below 2^62.
 constexpr uint64_t kTesterClientId = uint64_t{1} << 63;
-// Every node's KV service snapshots once its Raft state on disk reaches this many bytes.
-constexpr int64_t kMaxRaftState = 8192;
 
 // Makes RAFTSIM_ASSERT throw on this thread for the scope of a run.
 class AssertHandlerScope {
@@ -285,7 +283,7 @@ void Run::boot(int node) {
     // The reference server also takes the scenario's apply_cost, which kv::ServiceContext does
     // not carry (it is a knob of this server, not of the service interface).
     kv::ServerOptions server_options;
-    server_options.max_raft_state = kMaxRaftState;
+    server_options.max_raft_state = scenario_.cluster.max_raft_state;
     server_options.mutant = mutant_;
     server_options.apply_cost = scenario_.cluster.apply_cost;
     server = kv::Server::start(observed, apply, world_->persister(node), server_options);
@@ -295,7 +293,7 @@ void Run::boot(int node) {
     service.apply = apply;
     service.persister = &world_->persister(node);
     service.me = node;
-    service.max_raft_state = kMaxRaftState;
+    service.max_raft_state = scenario_.cluster.max_raft_state;
     service.mutant = mutant_;
     server = kv_implementation_->make(std::move(service));
     RAFTSIM_ASSERT(server != nullptr);

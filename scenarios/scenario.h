@@ -44,6 +44,8 @@ inline constexpr int64_t kDurationMsMax = 3'600'000;
 // (2,500 s), the largest library scenario uses 1,500 and the largest swarm draw 2,240.
 inline constexpr int64_t kLoadMax = 50'000;
 
+inline constexpr int64_t kMaxRaftStateDefault = 8192;
+
 struct ClusterModel {
   int nodes = 5;  // "nodes": [1, 15]
   // "election_timeout_ms_min" / "_max": [1, 60000]; defaults 300 and 600 (Raft §5.2).
@@ -60,6 +62,10 @@ struct ClusterModel {
   // the apply channel unread meanwhile: Raft's delivery then blocks mid-batch, as it does against
   // a real, busy service.
   sim::Duration apply_cost = sim::Duration::zero();
+  // "max_raft_state_bytes": [1, 10^9]; 8192. Every node's KV service snapshots once its Raft
+  // state on disk reaches this many bytes (the course's maxraftstate). Written only when it is
+  // not the default.
+  int64_t max_raft_state = kMaxRaftStateDefault;
   bool operator==(const ClusterModel&) const = default;
 };
 

@@ -17,6 +17,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;  // the work budget only; never reaches a simulation
 
+// Seeds a candidate of the length and workload phases may run with (shrink.h).
+constexpr int kSeedsTried = 8;
+
 // The last instant any event of the timeline touches: its time, or a self-timed event's end.
 sim::Duration timeline_end(const std::vector<FaultEvent>& timeline) {
   sim::Duration end = sim::Duration::zero();
@@ -104,7 +107,10 @@ class Shrinker {
   void shrink_number(const char* what, int64_t current, int64_t lowest,
                      const std::function<Scenario(int64_t)>& with);
   void shrink_workload();
+  void shrink_operations();
+  void shrink_pace();
   void shrink_duration();
+  void shrink_length();
   void say(const std::string& line) const {
     if (options_.progress) options_.progress(line);
   }
@@ -119,7 +125,10 @@ class Shrinker {
   // Set for the workload and duration phases: a candidate whose run is longer or has more
   // operations is no simpler, even if its scenario is smaller (a run stops at its failure).
   bool must_not_grow_ = false;
-  Scenario best_;  // the smallest scenario known to fail like the report
+  // Seeds each candidate may run with (kSeedsTried in the workload and length phases, else 1).
+  int seeds_per_candidate_ = 1;
+  Scenario best_;           // the smallest scenario known to fail like the report
+  uint64_t best_seed_ = 0;  // the seed it fails with
   RunResult best_result_;
 };
 
@@ -147,16 +156,23 @@ bool Shrinker::attempt(const Scenario& candidate) {
                     loaded.error().message));
     return false;
   }
-  ++runs_;
-  RunResult result = run(loaded.scenario(), report_.seed, run_options_);
-  if (!same_failure(result)) return false;
-  if (must_not_grow_ && (result.operations > best_result_.operations ||
-                         result.stats.simulated > best_result_.stats.simulated)) {
-    return false;
+  // The best seed first, then the ones after it: another seed is another run of the same
+  // scenario, which may fail alike where this one does not.
+  for (int tried = 0; tried < seeds_per_candidate_ && !exhausted(); ++tried) {
+    const uint64_t seed = best_seed_ + static_cast<uint64_t>(tried);
+    ++runs_;
+    RunResult result = run(loaded.scenario(), seed, run_options_);
+    if (!same_failure(result)) continue;
+    if (must_not_grow_ && (result.operations > best_result_.operations ||
+                           result.stats.simulated > best_result_.stats.simulated)) {
+      continue;
+    }
+    best_ = loaded.scenario();
+    best_seed_ = seed;
+    best_result_ = std::move(result);
+    return true;
   }
-  best_ = loaded.scenario();
-  best_result_ = std::move(result);
-  return true;
+  return false;
 }
 
 void Shrinker::shrink_nodes() {
@@ -264,15 +280,30 @@ void Shrinker::shrink_workload() {
       return candidate;
     });
   }
+  if (best_.workload.clients > 0) shrink_operations();
+  if (best_.workload.clients > 0) shrink_pace();
+  // A lower snapshot threshold, kept only when it lets the run fail alike with fewer operations:
+  // under the default a failure that needs snapshots needs 8 KiB of Raft state, hundreds of short
+  // commands; any other failure keeps the default.
   if (best_.workload.clients > 0) {
-    const Scenario base = best_;
-    const auto operations = static_cast<int64_t>(best_result_.operations);
-    shrink_number("ops_max", std::min(base.workload.ops_max.value_or(operations), operations), 0,
-                  [&](int64_t ops) {
-                    Scenario candidate = base;
-                    candidate.workload.ops_max = ops;
-                    return candidate;
-                  });
+    const Scenario saved = best_;
+    const uint64_t saved_seed = best_seed_;
+    const RunResult saved_result = best_result_;
+    shrink_number("max_raft_state_bytes", saved.cluster.max_raft_state, 1, [&](int64_t bytes) {
+      Scenario candidate = saved;
+      candidate.cluster.max_raft_state = bytes;
+      return candidate;
+    });
+    if (best_.cluster.max_raft_state != saved.cluster.max_raft_state) {
+      shrink_operations();
+      if (best_result_.operations >= saved_result.operations) {
+        say(fmt::format("  max_raft_state_bytes: back to {}: no fewer operations with less",
+                        saved.cluster.max_raft_state));
+        best_ = saved;
+        best_seed_ = saved_seed;
+        best_result_ = saved_result;
+      }
+    }
   }
   if (best_.workload.clients > 0) {
     const Scenario base = best_;
@@ -281,6 +312,47 @@ void Shrinker::shrink_workload() {
       candidate.workload.keys = static_cast<int>(keys);
       return candidate;
     });
+  }
+}
+
+void Shrinker::shrink_operations() {
+  const Scenario base = best_;
+  const auto operations = static_cast<int64_t>(best_result_.operations);
+  shrink_number("ops_max", std::min(base.workload.ops_max.value_or(operations), operations), 0,
+                [&](int64_t ops) {
+                  Scenario candidate = base;
+                  candidate.workload.ops_max = ops;
+                  return candidate;
+                });
+}
+
+// Clients that think longer between operations: the run keeps its length and faults but has
+// fewer operations, which a failure that needs a few commands at the right moments may keep.
+// The slowest pace first; the first that fails alike with fewer operations is kept.
+void Shrinker::shrink_pace() {
+  const Scenario base = best_;
+  const uint64_t operations = best_result_.operations;
+  const sim::Duration think_max_cap = sim::Duration::milliseconds(60'000);  // the loader's bound
+  for (const int64_t factor : {64, 16, 4}) {
+    if (exhausted()) return;
+    Scenario candidate = base;
+    WorkloadModel& w = candidate.workload;
+    const sim::Duration floor = sim::Duration::milliseconds(10);
+    w.think_max = std::min(think_max_cap, std::max(w.think_max, floor) * factor);
+    w.think_min = std::min(w.think_max, w.think_min * factor);
+    if (candidate == base) continue;
+    const uint64_t seed = best_seed_;
+    RunResult result = best_result_;
+    if (!attempt(candidate)) continue;
+    if (best_result_.operations < operations) {
+      say(fmt::format("  think_ms_max: {} -> {}, {} -> {} operations", base.workload.think_max.ms(),
+                      best_.workload.think_max.ms(), operations, best_result_.operations));
+      shrink_operations();
+      return;
+    }
+    best_ = base;  // as many operations at a slower pace: no simpler
+    best_seed_ = seed;
+    best_result_ = std::move(result);
   }
 }
 
@@ -294,6 +366,37 @@ void Shrinker::shrink_duration() {
   });
 }
 
+// The run cut short at `ms`: the timeline's events up to it (a self-timed one ending there at the
+// latest) and the faulty phase ending there, where the nemesis heals everything. A run that fails
+// before the cut fails alike with everything after it gone; a liveness or linearizability failure
+// often needs only the first faults. Tries the cut just after the failure first: a failure found
+// during the faulty phase (a safety violation, a crash) keeps failing there in one run.
+void Shrinker::shrink_length() {
+  const Scenario base = best_;
+  auto cut_at = [&base](int64_t ms) {
+    Scenario candidate = base;
+    const sim::Duration cut = sim::Duration::milliseconds(ms);
+    candidate.duration = cut;
+    std::erase_if(candidate.faults.timeline, [cut](const FaultEvent& e) { return e.at > cut; });
+    for (FaultEvent& event : candidate.faults.timeline) {
+      if (event.at + event.duration > cut) event.duration = cut - event.at;
+    }
+    return candidate;
+  };
+  int64_t current = base.duration.ms();
+  if (best_result_.failure) {
+    const int64_t after_failure =
+        ceil_ms(sim::Duration::nanoseconds(best_result_.failure->at_ns)) + 1;
+    if (after_failure < current && attempt(cut_at(after_failure))) {
+      say(fmt::format("  run cut at {} ms, just after the failure (was {} ms)", after_failure,
+                      current));
+      current = after_failure;
+    }
+  }
+  // Cutting `base` shorter than `current` is cutting the run kept above: the same candidates.
+  shrink_number("run cut at (ms)", current, 1, cut_at);
+}
+
 ShrinkResult Shrinker::shrink() {
   ShrinkResult out;
   ++runs_;
@@ -301,22 +404,31 @@ ShrinkResult Shrinker::shrink() {
   out.reproduced = same_failure(out.original);
   out.before = shrink_size(report_.scenario, out.original);
   best_ = report_.scenario;
+  best_seed_ = report_.seed;
   best_result_ = out.original;
   if (out.reproduced) {
     for (int round = 0; round < options_.rounds_max && !exhausted(); ++round) {
       say(fmt::format("round {}:", round + 1));
       const Scenario round_start = best_;
+      must_not_grow_ = true;
+      seeds_per_candidate_ = kSeedsTried;
+      if (options_.cut_run) shrink_length();
+      must_not_grow_ = false;
+      seeds_per_candidate_ = 1;
       shrink_nodes();
       shrink_kinds();
       shrink_timeline();
       must_not_grow_ = true;
+      seeds_per_candidate_ = kSeedsTried;
       shrink_workload();
+      seeds_per_candidate_ = 1;
       shrink_duration();
       must_not_grow_ = false;
       if (best_ == round_start) break;
     }
   }
   out.scenario = best_;
+  out.seed = best_seed_;
   out.result = best_result_;
   out.after = shrink_size(best_, best_result_);
   out.runs = runs_;

@@ -5,6 +5,11 @@
 // is a full run (scenarios::run) of a modified concrete scenario with the report's seed,
 // implementation and mutant, and is kept only if it fails with the SAME status and property as
 // the report. In order, while something changes (at most a few rounds):
+//   0. the run's length: the run cut short, first just after the failure's time (a failure
+//      found during the faulty phase fails alike there), then at the shortest length that still
+//      fails alike (searched as the numbers below); a cut drops the events after it, ends the
+//      self-timed ones by it, and the nemesis heals everything there (nemesis.h, 4.). It comes
+//      first because it is cheap (short runs) and makes every later run shorter;
 //   1. the cluster: fewer nodes (scenarios/node_subset.h: events about a removed node are
 //      dropped, partitions and bridges rebuilt from the nodes left). Odd sizes first, smallest
 //      first (from 7: 1, 3, 5), then the even sizes below the size reached (2, 4, ...); for each
@@ -14,10 +19,19 @@
 //      event of another kind needs them: removing `crash` removes every `restart` too;
 //   3. the fault timeline, by ddmin over its events (scenarios/ddmin.h); deleting any event is
 //      valid because end events are harmless when nothing is in effect (fault_injector.h);
-//   4. the workload: fewer clients, then an ops_max cap, then fewer keys;
+//   4. the workload: fewer clients, then an ops_max cap, then a slower pace (think times 64, 16
+//      or 4 times longer, kept only with fewer operations) and the cap again, then a lower
+//      snapshot threshold
+//      (cluster.max_raft_state_bytes) with a lower cap again, kept only when the run then has
+//      fewer operations, then fewer keys;
 //   5. the duration: shorter, in whole milliseconds, keeping every remaining event (and a
 //      self-timed event's end) within it.
-// In phases 4 and 5 a candidate must also not make the run longer in simulated time or give it
+// In phases 0 and 4 a candidate that does not fail alike with the best seed so far is tried with
+// the seeds after it too (up to 8): a shorter run or a smaller workload is another run, whose
+// failure, if the bug is there, may come with another seed. A shrunk scenario may therefore carry
+// another seed than the report's (ShrinkResult::seed); kind and property are the report's. Phases
+// 1 to 3 and 5 keep the seed, so that the run changes as little as it can.
+// In phases 0, 4 and 5 a candidate must also not make the run longer in simulated time or give it
 // more operations (a run stops at its failure, so a smaller scenario can still run longer).
 // Fewer nodes and fewer kinds are simpler to read whatever the run's length, like fewer events.
 // Numbers are searched from the smallest up (0, 1, 2, 4, ... then bisection between the last
@@ -45,6 +59,7 @@ struct ShrinkOptions {
   double time_budget_s = 300;  // wall seconds; > 0
   int64_t runs_max = 2000;     // candidate runs, the first reproduction included; >= 1
   int rounds_max = 3;          // passes over all the phases; >= 1
+  bool cut_run = true;         // phase 0 (off only to test the other phases alone)
   sim::GuardOptions guard;     // each candidate run's wall-time and memory guard
   // Called with one line per phase and per reduction kept (for the CLI); may be empty.
   std::function<void(const std::string&)> progress;
@@ -67,6 +82,7 @@ struct ShrinkResult {
   bool reproduced = false;  // the report's own scenario failed as the report says
   RunResult original;       // the run of the report's scenario
   Scenario scenario;        // the shrunk concrete scenario (the report's when nothing shrank)
+  uint64_t seed = 0;        // the seed it fails with (the report's unless phase 0 or 4 changed it)
   RunResult result;         // the run of `scenario`: it fails like the report
   ShrinkSize before;
   ShrinkSize after;

@@ -13,6 +13,7 @@ Json cluster_json(const ClusterModel& c) {
            {"heartbeat_ms", c.heartbeat_interval.ms()}};
   if (c.rpc_timeout.has_value()) out["rpc_timeout_ms"] = c.rpc_timeout->ms();
   out["apply_us"] = c.apply_cost.us();
+  if (c.max_raft_state != kMaxRaftStateDefault) out["max_raft_state_bytes"] = c.max_raft_state;
   return out;
 }
 

@@ -26,6 +26,7 @@
 #include <climits>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <system_error>
 #include <thread>
 
@@ -47,7 +48,7 @@ struct MutantsArgs {
   uint64_t seeds = 20;
   unsigned jobs = 0;
   bool shrink = false;
-  double shrink_budget_s = 20;  // wall seconds per mutant's shrink
+  double shrink_budget_s = 60;  // wall seconds per mutant's shrink
   bool lab = false;
   std::vector<std::string> known_undetected;
   std::vector<std::string> only;  // empty: every mutant
@@ -66,6 +67,8 @@ struct Detection {
   bool shrunk = false;
   scenarios::ShrinkSize before;
   scenarios::ShrinkSize after;
+  double shrink_s = 0;  // wall seconds the shrink took
+  int64_t shrink_runs = 0;
   // Filled by --lab: the lab tests that failed on their default seed, or why the lab did not run.
   bool lab_ran = false;
   int lab_tests = 0;
@@ -152,6 +155,47 @@ std::string shrunk_text(const Detection& d, size_t before, size_t after) {
   return d.shrunk ? fmt::format("{} -> {}", before, after) : "-";
 }
 
+// "3.2 (140)": the shrink's wall seconds and runs, or "-".
+std::string shrink_cost_text(const Detection& d) {
+  return d.shrunk ? fmt::format("{:.1f} ({})", d.shrink_s, d.shrink_runs) : "-";
+}
+
+// The goal a shrunk failure is held to: few enough fault events and operations to read, found
+// within a minute.
+constexpr size_t kShrunkEventsGoal = 10;
+constexpr uint64_t kShrunkOperationsGoal = 50;
+constexpr double kShrinkSecondsGoal = 60;
+
+// The distribution of the shrunk sizes and costs over the mutants that were shrunk, one line
+// each, or "" when none was.
+std::string shrink_distribution(const std::vector<Detection>& results) {
+  std::vector<double> events, operations, seconds;
+  size_t all_goals = 0;
+  for (const Detection& d : results) {
+    if (!d.shrunk) continue;
+    events.push_back(static_cast<double>(d.after.fault_events));
+    operations.push_back(static_cast<double>(d.after.operations));
+    seconds.push_back(d.shrink_s);
+    all_goals += d.after.fault_events <= kShrunkEventsGoal &&
+                 d.after.operations <= kShrunkOperationsGoal && d.shrink_s <= kShrinkSecondsGoal;
+  }
+  if (events.empty()) return "";
+  auto line = [](const char* what, std::vector<double> values, double goal, const char* unit) {
+    std::sort(values.begin(), values.end());
+    const auto within =
+        std::count_if(values.begin(), values.end(), [goal](double v) { return v <= goal; });
+    return fmt::format("{}: median {:g}, 90th percentile {:g}, max {:g}; {} of {} at most {:g}{}",
+                       what, values[values.size() / 2], values[(values.size() * 9) / 10],
+                       values.back(), within, values.size(), goal, unit);
+  };
+  return fmt::format("shrunk failures: {} of {} meet every goal\n{}\n{}\n{}\n", all_goals,
+                     events.size(),
+                     line("fault events after shrinking", events, kShrunkEventsGoal, ""),
+                     line("operations after shrinking", operations,
+                          static_cast<double>(kShrunkOperationsGoal), ""),
+                     line("shrink wall time", seconds, kShrinkSecondsGoal, " s"));
+}
+
 // Shrinks the failing run of `seed` within the budget; on success records its size.
 void shrink_failure(const scenarios::Scenario& scenario, uint64_t seed,
                     const scenarios::RunOptions& options, const scenarios::RunResult& result,
@@ -159,12 +203,13 @@ void shrink_failure(const scenarios::Scenario& scenario, uint64_t seed,
   const scenarios::Report report =
       scenarios::make_report(scenario, seed, options, result, version_string());
   scenarios::ShrinkOptions shrink_options;
-  shrink_options.time_budget_s = budget_s;
-  shrink_options.runs_max = 400;
-  shrink_options.rounds_max = 2;
+  shrink_options.time_budget_s = budget_s;  // else what `raftsim shrink` does
+  const sim::Stopwatch wall;
   const scenarios::ShrinkResult shrunk = scenarios::shrink(report, shrink_options);
   if (!shrunk.reproduced) return;
   d.shrunk = true;
+  d.shrink_s = wall.milliseconds() / 1000;
+  d.shrink_runs = shrunk.runs;
   d.before = shrunk.before;
   d.after = shrunk.after;
 }
@@ -258,22 +303,33 @@ std::string catalogue_markdown(const std::vector<Detection>& results, const Muta
       "majority-backed leader than the reference's, seed by seed, by so much that a one-sided "
       "Wilcoxon signed-rank test gives p <= 0.001; its row then shows the seeds compared.\n\n"
       "| mutant | detected | seeds to first failure | kind | property | wall ms | fault events "
-      "| operations | lab tests failed (default seed) |\n"
-      "|---|---|---|---|---|---|---|---|---|\n",
+      "| operations | shrink s (runs) | lab tests failed (default seed) |\n"
+      "|---|---|---|---|---|---|---|---|---|---|\n",
       args.scenario, args.seeds,
       fmt::format("{}{}", args.shrink ? " --shrink" : "", args.lab ? " --lab" : ""), args.seeds,
-      args.shrink ? "; fault events and operations are the first failure's size before and "
-                    "after `raftsim shrink` (within a small budget); the last column is "
-                    "`raftsim lab --mutant NAME --seeds 1`"
+      args.shrink ? fmt::format("; fault events and operations are the first failure's size "
+                                "before and after `raftsim shrink` (its defaults, within {:g} "
+                                "s), which took the wall seconds and runs shown; the last "
+                                "column is `raftsim lab --mutant NAME --seeds 1`",
+                                args.shrink_budget_s)
                   : "");
   const std::set<std::string> known(args.known_undetected.begin(), args.known_undetected.end());
   for (const Detection& d : results) {
-    md += fmt::format("| `{}` | {}{} | {} | {} | {} | {:.0f} | {} | {} | {} |\n", d.name,
+    md += fmt::format("| `{}` | {}{} | {} | {} | {} | {:.0f} | {} | {} | {} | {} |\n", d.name,
                       d.detected ? "yes" : "no", known.count(d.name) ? " (known gap)" : "",
                       d.detected ? std::to_string(d.first_seed) : "-",
                       d.status.empty() ? "-" : d.status, d.property.empty() ? "-" : d.property,
                       d.wall_ms, shrunk_text(d, d.before.fault_events, d.after.fault_events),
-                      shrunk_text(d, d.before.operations, d.after.operations), lab_text(d, true));
+                      shrunk_text(d, d.before.operations, d.after.operations), shrink_cost_text(d),
+                      lab_text(d, true));
+  }
+  if (const std::string distribution = shrink_distribution(results); !distribution.empty()) {
+    md += fmt::format(
+        "\nShrinking, against its goal (at most {} fault events and {} operations, within {:g} "
+        "s):\n\n",
+        kShrunkEventsGoal, kShrunkOperationsGoal, kShrinkSecondsGoal);
+    std::istringstream lines(distribution);
+    for (std::string line; std::getline(lines, line);) md += "- " + line + "\n";
   }
   return md;
 }
@@ -308,18 +364,21 @@ int run_mutants(const MutantsArgs& args) {
                  std::set<std::string>(args.only.begin(), args.only.end()));
   const std::set<std::string> known(args.known_undetected.begin(), args.known_undetected.end());
   bool all_good = true;
-  fmt::print("{:<{}} {:<9} {:>6} {:<16} {:<24} {:>9} {:>12} {:>12} {:>5}\n", "mutant", kNameWidth,
-             "detected", "seeds", "kind", "property", "wall ms", "faults", "operations", "lab");
+  fmt::print("{:<{}} {:<9} {:>6} {:<16} {:<24} {:>9} {:>12} {:>12} {:>14} {:>5}\n", "mutant",
+             kNameWidth, "detected", "seeds", "kind", "property", "wall ms", "faults", "operations",
+             "shrink s (runs)", "lab");
   for (const Detection& d : results) {
     const bool reference = d.name == "reference";
     all_good = all_good && (reference ? !d.detected : d.detected || known.count(d.name) == 1);
-    fmt::print("{:<{}} {:<9} {:>6} {:<16} {:<24} {:>9.0f} {:>12} {:>12} {:>5}\n", d.name,
+    fmt::print("{:<{}} {:<9} {:>6} {:<16} {:<24} {:>9.0f} {:>12} {:>12} {:>14} {:>5}\n", d.name,
                kNameWidth, d.detected ? "yes" : (known.count(d.name) ? "no(known)" : "no"),
                d.detected ? d.first_seed : d.seeds_run, d.status.empty() ? "-" : d.status,
                d.property.empty() ? "-" : d.property, d.wall_ms,
                shrunk_text(d, d.before.fault_events, d.after.fault_events),
-               shrunk_text(d, d.before.operations, d.after.operations), lab_text(d, false));
+               shrunk_text(d, d.before.operations, d.after.operations), shrink_cost_text(d),
+               lab_text(d, false));
   }
+  fmt::print("{}", shrink_distribution(results));
   if (!args.markdown_path.empty() &&
       !write_file(args.markdown_path, catalogue_markdown(results, args))) {
     return kExitBadInput;

@@ -101,11 +101,11 @@ int shrink(const ShrinkArgs& args) {
   run_options.mutant = report.mutant;
   run_options.fibers_max = report.fibers_max;
   const scenarios::Report written = scenarios::make_report(
-      shrunk.scenario, report.seed, run_options, shrunk.result, version_string());
+      shrunk.scenario, shrunk.seed, run_options, shrunk.result, version_string());
   if (!write_file(out, scenarios::report_json(written, out))) return kExitBadInput;
   const std::string picture = write_picture_beside(
-      out, shrunk.scenario, report.seed, run_options,
-      picture_title(shrunk.scenario.name + " (shrunk)", report.seed, run_options));
+      out, shrunk.scenario, shrunk.seed, run_options,
+      picture_title(shrunk.scenario.name + " (shrunk)", shrunk.seed, run_options));
   if (args.json) {
     nlohmann::ordered_json j;
     j["report"] = args.report_path;
@@ -117,6 +117,7 @@ int shrink(const ShrinkArgs& args) {
     j["runs"] = shrunk.runs;
     j["budget_exhausted"] = shrunk.budget_exhausted;
     j["candidates_invalid"] = shrunk.candidates_invalid;
+    j["seed"] = shrunk.seed;
     j["fingerprint"] = fmt::format("{:016x}", written.fingerprint);
     j["picture"] =
         picture.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(picture);
@@ -125,6 +126,10 @@ int shrink(const ShrinkArgs& args) {
     fmt::print("before: {}\nafter:  {}\n", describe(shrunk.before), describe(shrunk.after));
     fmt::print("nodes {} -> {}; fault kinds {} -> {}\n", shrunk.before.nodes, shrunk.after.nodes,
                kind_list(shrunk.before.kinds), kind_list(shrunk.after.kinds));
+    if (shrunk.seed != report.seed) {
+      fmt::print("seed {} -> {}: the smaller scenario fails alike with this seed\n", report.seed,
+                 shrunk.seed);
+    }
     if (shrunk.candidates_invalid > 0) {
       fmt::print(stderr, "raftsim: {} shrink candidates were invalid scenarios (a bug)\n",
                  shrunk.candidates_invalid);
