@@ -125,6 +125,9 @@ class Shrinker {
   // Set for the workload and duration phases: a candidate whose run is longer or has more
   // operations is no simpler, even if its scenario is smaller (a run stops at its failure).
   bool must_not_grow_ = false;
+  // Set for the snapshot threshold: a run that finds the failure later with fewer operations is
+  // simpler to read.
+  bool time_may_grow_ = false;
   // Seeds each candidate may run with (kSeedsTried in the workload and length phases, else 1).
   int seeds_per_candidate_ = 1;
   Scenario best_;           // the smallest scenario known to fail like the report
@@ -163,8 +166,9 @@ bool Shrinker::attempt(const Scenario& candidate) {
     ++runs_;
     RunResult result = run(loaded.scenario(), seed, run_options_);
     if (!same_failure(result)) continue;
-    if (must_not_grow_ && (result.operations > best_result_.operations ||
-                           result.stats.simulated > best_result_.stats.simulated)) {
+    if (must_not_grow_ &&
+        (result.operations > best_result_.operations ||
+         (!time_may_grow_ && result.stats.simulated > best_result_.stats.simulated))) {
       continue;
     }
     best_ = loaded.scenario();
@@ -289,6 +293,7 @@ void Shrinker::shrink_workload() {
     const Scenario saved = best_;
     const uint64_t saved_seed = best_seed_;
     const RunResult saved_result = best_result_;
+    time_may_grow_ = true;
     shrink_number("max_raft_state_bytes", saved.cluster.max_raft_state, 1, [&](int64_t bytes) {
       Scenario candidate = saved;
       candidate.cluster.max_raft_state = bytes;
@@ -296,6 +301,7 @@ void Shrinker::shrink_workload() {
     });
     if (best_.cluster.max_raft_state != saved.cluster.max_raft_state) {
       shrink_operations();
+      time_may_grow_ = false;
       if (best_result_.operations >= saved_result.operations) {
         say(fmt::format("  max_raft_state_bytes: back to {}: no fewer operations with less",
                         saved.cluster.max_raft_state));
@@ -304,6 +310,7 @@ void Shrinker::shrink_workload() {
         best_result_ = saved_result;
       }
     }
+    time_may_grow_ = false;
   }
   if (best_.workload.clients > 0) {
     const Scenario base = best_;
@@ -414,8 +421,8 @@ ShrinkResult Shrinker::shrink() {
       seeds_per_candidate_ = kSeedsTried;
       if (options_.cut_run) shrink_length();
       must_not_grow_ = false;
+      shrink_nodes();  // a smaller cluster runs differently from the start: other seeds too
       seeds_per_candidate_ = 1;
-      shrink_nodes();
       shrink_kinds();
       shrink_timeline();
       must_not_grow_ = true;

@@ -26,11 +26,12 @@
 //      fewer operations, then fewer keys;
 //   5. the duration: shorter, in whole milliseconds, keeping every remaining event (and a
 //      self-timed event's end) within it.
-// In phases 0 and 4 a candidate that does not fail alike with the best seed so far is tried with
-// the seeds after it too (up to 8): a shorter run or a smaller workload is another run, whose
-// failure, if the bug is there, may come with another seed. A shrunk scenario may therefore carry
-// another seed than the report's (ShrinkResult::seed); kind and property are the report's. Phases
-// 1 to 3 and 5 keep the seed, so that the run changes as little as it can.
+// In phases 0, 1 and 4 a candidate that does not fail alike with the best seed so far is tried
+// with the seeds after it too (up to 8): a shorter run, a smaller cluster or a smaller workload
+// is another run, whose failure, if the bug is there, may come with another seed. A shrunk
+// scenario may therefore carry another seed than the report's (ShrinkResult::seed); kind and
+// property are the report's. Phases 2, 3 and 5 keep the seed: removing a fault leaves the run as
+// it was until that fault's time.
 // In phases 0, 4 and 5 a candidate must also not make the run longer in simulated time or give it
 // more operations (a run stops at its failure, so a smaller scenario can still run longer).
 // Fewer nodes and fewer kinds are simpler to read whatever the run's length, like fewer events.
