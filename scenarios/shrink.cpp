@@ -17,8 +17,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;  // the work budget only; never reaches a simulation
 
-// Seeds a candidate of the length and workload phases may run with (shrink.h).
+// Seeds a candidate of the length, cluster and workload phases may run with (shrink.h).
 constexpr int kSeedsTried = 8;
+// Runs the timeline phase may take in one round (shrink.h).
+constexpr int64_t kTimelineRunsPerRound = 400;
 
 // The last instant any event of the timeline touches: its time, or a self-timed event's end.
 sim::Duration timeline_end(const std::vector<FaultEvent>& timeline) {
@@ -237,9 +239,12 @@ void Shrinker::shrink_timeline() {
     for (size_t i : subset) candidate.faults.timeline.push_back(events[i]);
     return candidate;
   };
+  // At most kTimelineRunsPerRound runs a round: on a long timeline whose failure is fragile (any
+  // removal changes the run), ddmin's quadratic worst case would spend the whole budget before
+  // the workload phase, which often makes the failure robust enough for the next round's ddmin.
   const Subset kept = ddmin(
       events.size(), [&](const Subset& subset) { return attempt(with(subset)); },
-      [this] { return exhausted(); });
+      [this, runs_before] { return exhausted() || runs_ - runs_before >= kTimelineRunsPerRound; });
   // ddmin's answer is its last failing test, which attempt() kept; make sure of it.
   if (best_.faults.timeline != with(kept).faults.timeline) attempt(with(kept));
   say(fmt::format("  timeline: {} -> {} events ({} runs)", events.size(),
@@ -424,11 +429,22 @@ ShrinkResult Shrinker::shrink() {
       shrink_nodes();  // a smaller cluster runs differently from the start: other seeds too
       seeds_per_candidate_ = 1;
       shrink_kinds();
-      shrink_timeline();
+      // The workload before the timeline and, if the timeline shrank, again after it: a lower
+      // snapshot threshold or a capped workload can make a fragile failure robust, so that
+      // ddmin's removals keep failing alike; fewer faults can let fewer operations fail alike.
       must_not_grow_ = true;
       seeds_per_candidate_ = kSeedsTried;
       shrink_workload();
       seeds_per_candidate_ = 1;
+      must_not_grow_ = false;
+      const size_t events_before = best_.faults.timeline.size();
+      shrink_timeline();
+      must_not_grow_ = true;
+      if (best_.faults.timeline.size() < events_before) {
+        seeds_per_candidate_ = kSeedsTried;
+        shrink_workload();
+        seeds_per_candidate_ = 1;
+      }
       shrink_duration();
       must_not_grow_ = false;
       if (best_ == round_start) break;

@@ -4,7 +4,8 @@
 // Contract. The report's scenario is concrete (an explicit timeline, no profile). Every candidate
 // is a full run (scenarios::run) of a modified concrete scenario with the report's seed,
 // implementation and mutant, and is kept only if it fails with the SAME status and property as
-// the report. In order, while something changes (at most a few rounds):
+// the report. Each round, while something changes (at most a few), runs the phases 0, 1, 2, 4, 3,
+// 4 again and 5:
 //   0. the run's length: the run cut short, first just after the failure's time (a failure
 //      found during the faulty phase fails alike there), then at the shortest length that still
 //      fails alike (searched as the numbers below); a cut drops the events after it, ends the
@@ -18,7 +19,10 @@
 //      of that kind at once, with the events that end it (fault_end_kind) when no remaining
 //      event of another kind needs them: removing `crash` removes every `restart` too;
 //   3. the fault timeline, by ddmin over its events (scenarios/ddmin.h); deleting any event is
-//      valid because end events are harmless when nothing is in effect (fault_injector.h);
+//      valid because end events are harmless when nothing is in effect (fault_injector.h). At
+//      most 400 runs a round (the next round goes on from the smallest timeline found). It
+//      runs after phase 4, which often makes a fragile failure robust enough for ddmin's
+//      removals to keep failing alike, and phase 4 runs again when it removed events;
 //   4. the workload: fewer clients, then an ops_max cap, then a slower pace (think times 64, 16
 //      or 4 times longer, kept only with fewer operations) and the cap again, then a lower
 //      snapshot threshold

@@ -87,3 +87,24 @@ TEST_CASE("mutants: a mutant's failure replayed with --mutant none passes on the
   CHECK(again.exit_code == 1);
   CHECK(again.out.find("failure reproduced, fingerprint identical") != std::string::npos);
 }
+
+TEST_CASE("mutants: --shrink shrinks each first failure and sums up against the goal", "[cli]") {
+  const ScratchDir dir("mutants-shrink");
+  const Result result = dir.raftsim(
+      "mutants --detect --seeds 5 --jobs 2 --shrink --only majority-off-by-one "
+      "fixed-election-timeout --markdown m.md");
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 0);
+  // "faults 8 -> 3", "operations 2 -> 0", "shrink s (runs)": before and after, and its cost.
+  const std::vector<std::string> majority = row(result.out, "majority-off-by-one");
+  REQUIRE(majority.size() >= 13);
+  CHECK(majority[majority.size() - 8] == "->");
+  CHECK(majority[majority.size() - 5] == "->");
+  CHECK(row(result.out, "reference")[8] == "-");  // nothing failed, nothing shrunk
+  CHECK_THAT(result.out, Catch::Contains("shrunk failures: 2 of 2 meet every goal") &&
+                             Catch::Contains("fault events after shrinking: median ") &&
+                             Catch::Contains("shrink wall time: median "));
+  const std::string markdown = cli_test::read_text(dir.path() / "m.md");
+  CHECK_THAT(markdown, Catch::Contains("| shrink s (runs) |") &&
+                           Catch::Contains("- shrunk failures: 2 of 2 meet every goal"));
+}
