@@ -184,9 +184,10 @@ std::string shrink_distribution(const std::vector<Detection>& results) {
     std::sort(values.begin(), values.end());
     const auto within =
         std::count_if(values.begin(), values.end(), [goal](double v) { return v <= goal; });
-    return fmt::format("{}: median {:g}, 90th percentile {:g}, max {:g}; {} of {} at most {:g}{}",
-                       what, values[values.size() / 2], values[(values.size() * 9) / 10],
-                       values.back(), within, values.size(), goal, unit);
+    return fmt::format(
+        "{}: median {:.3g}, 90th percentile {:.3g}, max {:.3g}; {} of {} at most {:g}{}", what,
+        values[values.size() / 2], values[(values.size() * 9) / 10], values.back(), within,
+        values.size(), goal, unit);
   };
   return fmt::format("shrunk failures: {} of {} meet every goal\n{}\n{}\n{}\n", all_goals,
                      events.size(),
