@@ -15,6 +15,7 @@ FaultInjector::FaultInjector(sim::World& world, const Scenario& scenario, Leader
       find_leader_(std::move(find_leader)),
       start_burst_(std::move(start_burst)),
       servers_(scenario.cluster.nodes),
+      links_noted_(static_cast<size_t>(servers_ * servers_), '1'),
       disturbed_at_(static_cast<size_t>(servers_)),
       clogged_until_(static_cast<size_t>(servers_)),
       stalled_until_(static_cast<size_t>(servers_)),
@@ -267,9 +268,7 @@ void FaultInjector::note_links() {
         links[static_cast<size_t>(from * servers_ + to)] = '0';
     }
   }
-  // Before the first fault every link is up: the first event worth making is a change.
-  const std::string& before = links_noted_.empty() ? std::string(links.size(), '1') : links_noted_;
-  if (links == before) return;
+  if (links == links_noted_) return;
   links_noted_ = links;
   sim::TraceEvent view;
   view.at = world_.now();

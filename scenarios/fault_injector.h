@@ -87,7 +87,9 @@ class FaultInjector {
   LeaderFinder find_leader_;
   StartBurst start_burst_;
   int servers_;
-  std::string links_noted_;        // the last "links" view event's text; empty before the first
+  // The links as the last "links" view event gave them; all up before the first, so the first
+  // event made is a change.
+  std::string links_noted_;
   std::vector<FaultEvent> armed_;  // moment faults waiting for their moment, in arming order
   void disturb(const FaultEvent& event);
   void disturb_all();

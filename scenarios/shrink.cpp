@@ -135,6 +135,19 @@ class Shrinker {
   Scenario best_;           // the smallest scenario known to fail like the report
   uint64_t best_seed_ = 0;  // the seed it fails with
   RunResult best_result_;
+
+  // The best so far, to go back to when a step that failed alike turns out to be no simpler.
+  struct Kept {
+    Scenario scenario;
+    uint64_t seed = 0;
+    RunResult result;
+  };
+  Kept kept() const { return {best_, best_seed_, best_result_}; }
+  void restore(Kept back) {
+    best_ = std::move(back.scenario);
+    best_seed_ = back.seed;
+    best_result_ = std::move(back.result);
+  }
 };
 
 bool Shrinker::same_failure(const RunResult& result) const {
@@ -295,24 +308,20 @@ void Shrinker::shrink_workload() {
   // under the default a failure that needs snapshots needs 8 KiB of Raft state, hundreds of short
   // commands; any other failure keeps the default.
   if (best_.workload.clients > 0) {
-    const Scenario saved = best_;
-    const uint64_t saved_seed = best_seed_;
-    const RunResult saved_result = best_result_;
+    Kept saved = kept();
     time_may_grow_ = true;
-    shrink_number("max_raft_state_bytes", saved.cluster.max_raft_state, 1, [&](int64_t bytes) {
-      Scenario candidate = saved;
-      candidate.cluster.max_raft_state = bytes;
-      return candidate;
-    });
-    if (best_.cluster.max_raft_state != saved.cluster.max_raft_state) {
+    shrink_number("max_raft_state_bytes", saved.scenario.cluster.max_raft_state, 1,
+                  [&](int64_t bytes) {
+                    Scenario candidate = saved.scenario;
+                    candidate.cluster.max_raft_state = bytes;
+                    return candidate;
+                  });
+    if (best_.cluster.max_raft_state != saved.scenario.cluster.max_raft_state) {
       shrink_operations();
-      time_may_grow_ = false;
-      if (best_result_.operations >= saved_result.operations) {
+      if (best_result_.operations >= saved.result.operations) {
         say(fmt::format("  max_raft_state_bytes: back to {}: no fewer operations with less",
-                        saved.cluster.max_raft_state));
-        best_ = saved;
-        best_seed_ = saved_seed;
-        best_result_ = saved_result;
+                        saved.scenario.cluster.max_raft_state));
+        restore(std::move(saved));
       }
     }
     time_may_grow_ = false;
@@ -353,8 +362,7 @@ void Shrinker::shrink_pace() {
     w.think_max = std::min(think_max_cap, std::max(w.think_max, floor) * factor);
     w.think_min = std::min(w.think_max, w.think_min * factor);
     if (candidate == base) continue;
-    const uint64_t seed = best_seed_;
-    RunResult result = best_result_;
+    Kept before = kept();
     if (!attempt(candidate)) continue;
     if (best_result_.operations < operations) {
       say(fmt::format("  think_ms_max: {} -> {}, {} -> {} operations", base.workload.think_max.ms(),
@@ -362,9 +370,7 @@ void Shrinker::shrink_pace() {
       shrink_operations();
       return;
     }
-    best_ = base;  // as many operations at a slower pace: no simpler
-    best_seed_ = seed;
-    best_result_ = std::move(result);
+    restore(std::move(before));  // as many operations at a slower pace: no simpler
   }
 }
 
