@@ -591,6 +591,10 @@ checkers::linearizability::KvHistory checker_history(const std::vector<kv::Recor
     out.call.key = op.key;
     if (op.kind != kv::OpKind::get) out.call.value = op.value;
     if (op.kind == kv::OpKind::get && op.return_ns.has_value()) out.call.output = op.output;
+    if (op.return_ns.has_value() && op.answer.has_value()) {
+      out.server = op.answer->server;
+      if (op.answer->index != 0) out.index = static_cast<int64_t>(op.answer->index);
+    }
   }
   return history;
 }

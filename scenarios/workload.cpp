@@ -120,6 +120,11 @@ bool Workload::issue(int index, kv::Clerk& clerk, kv::OpKind kind, const std::st
     ok = kind == kv::OpKind::put ? clerk.put(key, value) : clerk.append(key, value);
     outcome = ok ? "ok" : "unknown";
   }
+  if (ok && clerk.last_answer().has_value()) {
+    const kv::Clerk::Answer& answer = *clerk.last_answer();
+    outcome += answer.index != 0 ? fmt::format(" from s{} at {}", answer.server, answer.index)
+                                 : fmt::format(" from s{}", answer.server);
+  }
   note(index, fmt::format("return {} {} {}", name, key, outcome));
   return ok;
 }

@@ -102,6 +102,7 @@ std::string fingerprint_hex(uint64_t fingerprint);
 //   1: the first wave.
 //   2: the reference Raft saves a journal of what changed instead of its whole state.
 //   3: the reference Raft sends at most append_entries_max entries in one AppendEntries.
-inline constexpr uint64_t kFingerprintVersion = 3;
+//   4: KV replies name the log index that answered; the client trace notes who answered.
+inline constexpr uint64_t kFingerprintVersion = 4;
 
 }  // namespace sim

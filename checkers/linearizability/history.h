@@ -4,7 +4,7 @@
 // Invariants, checked where histories enter (history_json.cpp, jepsen_edn.cpp) and trusted after:
 //   1. A completed operation returns no earlier than it is called: call_ns <= *return_ns.
 //   2. An operation whose outcome is unknown (return_ns empty: the client gave up) carries no
-//      output; it may take effect at any time after its call, or never.
+//      output and no answer; it may take effect at any time after its call, or never.
 //   3. Operations are in no particular order; an operation's index in `operations` is its name in
 //      every report, error message and picture.
 #pragma once
@@ -28,6 +28,10 @@ struct Operation {
   int64_t call_ns = 0;
   std::optional<int64_t> return_ns;  // empty: outcome unknown
   typename M::Call call;
+  // Who answered, when the history says (never read by the checker): the server's number and the
+  // log index it named (>= 1) when it named one.
+  std::optional<int64_t> server;
+  std::optional<int64_t> index;
 };
 
 template <Model M>

@@ -8,6 +8,14 @@
 
 namespace checkers::linearizability {
 
+std::string describe_answer(const std::optional<int64_t>& server,
+                            const std::optional<int64_t>& index) {
+  if (!server) return index ? "log index " + std::to_string(*index) : "";
+  std::string text = "s" + std::to_string(*server);
+  if (index) text += ", log index " + std::to_string(*index);
+  return text;
+}
+
 std::string escape_markup(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -151,6 +159,7 @@ void render_bar(std::string& out, const PictureInput& input, uint32_t index, con
          std::to_string(bar.client) + "\" data-call=\"" + std::to_string(bar.call_ns) + "\"";
   if (bar.return_ns) out += " data-return=\"" + std::to_string(*bar.return_ns) + "\"";
   out += " data-label=\"" + escape_markup(bar.label) + "\"";
+  if (!bar.answer.empty()) out += " data-answer=\"" + escape_markup(bar.answer) + "\"";
   if (role.order > 0) {
     out += " data-order=\"" + std::to_string(role.order) + "\" data-of=\"" +
            std::to_string(linearized_count) + "\" data-state=\"" +
@@ -210,6 +219,7 @@ void render_step(std::string& out, const PictureInput& input, uint32_t index,
   out += "<li class=\"" + std::string(classes) + "\" data-op=\"" + std::to_string(index) +
          "\"><code>" + escape_markup(bar.label) + "</code> <span class=\"state\">client " +
          std::to_string(bar.client);
+  if (!bar.answer.empty()) out += ", answered by " + escape_markup(bar.answer);
   if (state_after != nullptr) out += " &rarr; state " + escape_markup(*state_after);
   out += "</span></li>\n";
 }

@@ -28,13 +28,18 @@ struct PictureInput {
     int64_t client = 0;
     int64_t call_ns = 0;
     std::optional<int64_t> return_ns;
-    std::string label;  // the model's describe_call
+    std::string label;   // the model's describe_call
+    std::string answer;  // who answered ("server 2, log index 17"), when the history says
   };
   std::string title;  // usually the file name
   std::string model;
   std::vector<Bar> operations;  // by history index
   CheckResult result;
 };
+
+// "s2, log index 17", "s2", "log index 17" or "" (history.h: who answered an operation).
+std::string describe_answer(const std::optional<int64_t>& server,
+                            const std::optional<int64_t>& index);
 
 template <Model M>
 PictureInput picture_input(const History<M>& history, const CheckResult& result,
@@ -43,7 +48,8 @@ PictureInput picture_input(const History<M>& history, const CheckResult& result,
   input.operations.reserve(history.operations.size());
   for (const auto& operation : history.operations) {
     input.operations.push_back({operation.client, operation.call_ns, operation.return_ns,
-                                history.model.describe_call(operation.call)});
+                                history.model.describe_call(operation.call),
+                                describe_answer(operation.server, operation.index)});
   }
   return input;
 }

@@ -89,6 +89,23 @@ Operation<M> read_timing(const FieldReader& reader) {
                   std::to_string(operation.call_ns));
     }
   }
+  // Who answered: optional, and only of an operation that returned (history.h, invariant 2).
+  const auto answer_field = [&](const char* name, int64_t least) -> std::optional<int64_t> {
+    const Json* value = reader.find(name);
+    if (value == nullptr) return std::nullopt;
+    const int64_t number = reader.integer(name, *value);
+    if (number < least) {
+      reader.fail(std::string("field \"") + name + "\" must be at least " + std::to_string(least) +
+                  ", got " + std::to_string(number));
+    }
+    if (!operation.return_ns) {
+      reader.fail(std::string("field \"") + name +
+                  "\" names who answered an operation of unknown outcome");
+    }
+    return number;
+  };
+  operation.server = answer_field("server", 0);
+  operation.index = answer_field("index", 1);
   return operation;
 }
 
@@ -101,7 +118,8 @@ void require_no_output(const FieldReader& reader, std::string_view op) {
 }
 
 Operation<KvModel> read_kv_operation(const FieldReader& reader) {
-  reader.allow_only({"client", "call_ns", "return_ns", "op", "key", "value", "output"});
+  reader.allow_only(
+      {"client", "call_ns", "return_ns", "op", "key", "value", "output", "server", "index"});
   auto operation = read_timing<KvModel>(reader);
   const std::string op = reader.string("op", reader.require("op"));
   KvCall& call = operation.call;
@@ -137,7 +155,7 @@ void read_register_output(const FieldReader& reader, RegisterCall& call) {
 }
 
 Operation<RegisterModel> read_register_operation(const FieldReader& reader) {
-  reader.allow_only({"client", "call_ns", "return_ns", "op", "value", "output"});
+  reader.allow_only({"client", "call_ns", "return_ns", "op", "value", "output", "server", "index"});
   auto operation = read_timing<RegisterModel>(reader);
   const std::string op = reader.string("op", reader.require("op"));
   RegisterCall& call = operation.call;
@@ -235,25 +253,35 @@ AnyHistory read_history_json(std::string_view text, std::string_view source) {
 
 namespace {
 
-OrderedJson timing_json(int64_t client, int64_t call_ns, const std::optional<int64_t>& return_ns) {
+template <Model M>
+OrderedJson timing_json(const Operation<M>& operation) {
   OrderedJson object;
-  object["client"] = client;
-  object["call_ns"] = call_ns;
-  object["return_ns"] = return_ns ? OrderedJson(*return_ns) : OrderedJson(nullptr);
+  object["client"] = operation.client;
+  object["call_ns"] = operation.call_ns;
+  object["return_ns"] =
+      operation.return_ns ? OrderedJson(*operation.return_ns) : OrderedJson(nullptr);
+  return object;
+}
+
+// Who answered, after the operation's own fields (the order the recorder writes them in).
+template <Model M>
+OrderedJson with_answer(OrderedJson object, const Operation<M>& operation) {
+  if (operation.server) object["server"] = *operation.server;
+  if (operation.index) object["index"] = *operation.index;
   return object;
 }
 
 OrderedJson operation_json(const Operation<KvModel>& operation) {
-  OrderedJson object = timing_json(operation.client, operation.call_ns, operation.return_ns);
+  OrderedJson object = timing_json(operation);
   object["op"] = std::string(to_string(operation.call.op));
   object["key"] = operation.call.key;
   if (operation.call.op != KvOp::get) object["value"] = operation.call.value;
   if (operation.call.output) object["output"] = *operation.call.output;
-  return object;
+  return with_answer(std::move(object), operation);
 }
 
 OrderedJson operation_json(const Operation<RegisterModel>& operation) {
-  OrderedJson object = timing_json(operation.client, operation.call_ns, operation.return_ns);
+  OrderedJson object = timing_json(operation);
   const RegisterCall& call = operation.call;
   object["op"] = std::string(to_string(call.op));
   if (call.op == RegisterOp::write) object["value"] = call.value;
@@ -262,7 +290,7 @@ OrderedJson operation_json(const Operation<RegisterModel>& operation) {
     object["output"] = call.read_output ? OrderedJson(*call.read_output) : OrderedJson(nullptr);
   }
   if (call.output_known && call.op == RegisterOp::cas) object["output"] = call.cas_output;
-  return object;
+  return with_answer(std::move(object), operation);
 }
 
 template <Model M>

@@ -210,7 +210,8 @@ History<M> build(const std::vector<JepsenOperation>& operations, M model, MakeCa
   history.operations.reserve(operations.size());
   for (const JepsenOperation& operation : operations) {
     history.operations.push_back({operation.process, operation.call_position,
-                                  operation.return_position, make_call(operation)});
+                                  operation.return_position, make_call(operation), std::nullopt,
+                                  std::nullopt});
   }
   return history;
 }

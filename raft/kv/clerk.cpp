@@ -52,13 +52,16 @@ std::optional<std::string> Clerk::run(OpKind kind, const std::string& key,
       if (refused[server]) continue;
       if (bounded && sim::now() - called >= options_.op_timeout) return std::nullopt;
       std::string output;
-      const std::optional<Err> err = attempt(server, kind, key, value, seq, &output);
+      uint64_t index = 0;
+      const std::optional<Err> err = attempt(server, kind, key, value, seq, &output, &index);
       if (err == Err::ok) {
         leader_ = server;
+        last_answer_ = Answer{server, index};
         if (op.has_value()) {
           std::optional<std::string> recorded;
           if (kind == OpKind::get) recorded = output;
-          recorder_->complete(*op, sim::now().ns(), std::move(recorded));
+          recorder_->complete(*op, sim::now().ns(), std::move(recorded),
+                              RecordedAnswer{static_cast<int64_t>(server), index});
         }
         return output;
       }
@@ -81,17 +84,20 @@ std::optional<std::string> Clerk::run(OpKind kind, const std::string& key,
 }
 
 std::optional<Err> Clerk::attempt(size_t server, OpKind kind, const std::string& key,
-                                  const std::string& value, uint64_t seq, std::string* output) {
+                                  const std::string& value, uint64_t seq, std::string* output,
+                                  uint64_t* index) {
   raft::PeerEnd& end = *servers_[server];
   if (kind == OpKind::get) {
     std::optional<GetReply> reply = end.call<GetReply>(kGetMethod, GetArgs{key, client_id_, seq});
     if (!reply.has_value() || !valid(reply->err)) return std::nullopt;
     if (reply->err == Err::ok) *output = std::move(reply->value);
+    *index = reply->index;
     return reply->err;
   }
   std::optional<PutAppendReply> reply =
       end.call<PutAppendReply>(kPutAppendMethod, PutAppendArgs{kind, key, value, client_id_, seq});
   if (!reply.has_value() || !valid(reply->err)) return std::nullopt;
+  *index = reply->index;
   return reply->err;
 }
 

@@ -3,10 +3,11 @@
 // Contract. A clerk has a unique client id (62 random bits from its node's stream, as the course
 // draws them) and numbers its operations 1, 2, 3, ...; it runs one operation at a time, from one
 // fiber. Every attempt at an operation carries the same (client id, seq), so a retry never
-// applies twice. An operation that has not succeeded op_timeout after its call returns "unknown"
-// (nullopt or false): it may or may not take effect, later. The deadline is checked between
-// attempts, so a call in flight may overrun it by up to its end's own timeout. Every operation
-// is recorded in the HistoryRecorder, if one is given.
+// applies twice. A success records which server answered, at which log index (last_answer()). An
+// operation that has not succeeded op_timeout after its call returns "unknown" (nullopt or false):
+// it may or may not take effect, later. The deadline is checked between attempts, so a call in
+// flight may overrun it by up to its end's own timeout. Every operation is recorded in the
+// HistoryRecorder, if one is given.
 //
 // Where attempts go. A wrong_leader or timeout answer (a refusal) tells that this server cannot
 // serve the operation now. A lost call (the request or the reply was lost, or the server is down
@@ -63,13 +64,22 @@ class Clerk {
   void set_op_timeout(sim::Duration op_timeout);
 
   uint64_t client_id() const { return client_id_; }
+
+  // Who answered the last operation that succeeded: the server's position in `servers` and the
+  // log index it named (0: it did not say; messages.h). nullopt before any success.
+  struct Answer {
+    size_t server = 0;
+    uint64_t index = 0;
+  };
+  const std::optional<Answer>& last_answer() const { return last_answer_; }
   int64_t history_client() const { return history_client_; }
 
  private:
   std::optional<std::string> run(OpKind kind, const std::string& key, const std::string& value);
   // One attempt at server `server`: the reply's error (nullopt: the call was lost).
   std::optional<Err> attempt(size_t server, OpKind kind, const std::string& key,
-                             const std::string& value, uint64_t seq, std::string* output);
+                             const std::string& value, uint64_t seq, std::string* output,
+                             uint64_t* index);
 
   std::vector<std::shared_ptr<raft::PeerEnd>> servers_;
   ClerkOptions options_;
@@ -78,7 +88,8 @@ class Clerk {
   int64_t history_client_ = -1;
   uint64_t seq_ = 0;
   std::optional<size_t> leader_;  // the server that last answered ok, until it refuses
-  size_t next_ = 0;               // after the server asked last: where to look with no leader known
+  std::optional<Answer> last_answer_;
+  size_t next_ = 0;  // after the server asked last: where to look with no leader known
 };
 
 }  // namespace kv

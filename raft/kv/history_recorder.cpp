@@ -25,7 +25,8 @@ size_t HistoryRecorder::call(int64_t client, int64_t call_ns, OpKind kind, std::
   return operations_.size() - 1;
 }
 
-void HistoryRecorder::complete(size_t op, int64_t return_ns, std::optional<std::string> output) {
+void HistoryRecorder::complete(size_t op, int64_t return_ns, std::optional<std::string> output,
+                               std::optional<RecordedAnswer> answer) {
   RAFTSIM_ASSERT(op < operations_.size());
   RecordedOp& recorded = operations_[op];
   RAFTSIM_ASSERT(!recorded.return_ns.has_value());
@@ -33,6 +34,7 @@ void HistoryRecorder::complete(size_t op, int64_t return_ns, std::optional<std::
   // The history format's invariant 1: an operation returns no earlier than it is called.
   RAFTSIM_ASSERT(*recorded.return_ns > recorded.call_ns);
   if (recorded.kind == OpKind::get) recorded.output = std::move(output);
+  recorded.answer = answer;
 }
 
 std::string HistoryRecorder::to_json() const { return history_json(operations_); }
@@ -52,6 +54,10 @@ std::string history_json(const std::vector<RecordedOp>& recorded) {
     // A get of unknown outcome carries no output (history.h, invariant 2).
     if (op.kind == OpKind::get && op.return_ns.has_value() && op.output.has_value()) {
       entry["output"] = *op.output;
+    }
+    if (op.return_ns.has_value() && op.answer.has_value()) {
+      entry["server"] = op.answer->server;
+      if (op.answer->index != 0) entry["index"] = op.answer->index;
     }
     operations.push_back(std::move(entry));
   }

@@ -27,14 +27,22 @@
 
 namespace kv {
 
+// Who answered an operation: the server (its number in the cluster) and the log index it named
+// (0: it did not say; messages.h).
+struct RecordedAnswer {
+  int64_t server = 0;
+  uint64_t index = 0;
+};
+
 struct RecordedOp {
   int64_t client = 0;
   int64_t call_ns = 0;
   std::optional<int64_t> return_ns;  // empty: outcome unknown
   OpKind kind = OpKind::get;
   std::string key;
-  std::string value;                  // put and append
-  std::optional<std::string> output;  // get, once returned
+  std::string value;                     // put and append
+  std::optional<std::string> output;     // get, once returned
+  std::optional<RecordedAnswer> answer;  // once returned, when the caller knows
 };
 
 class HistoryRecorder {
@@ -43,7 +51,8 @@ class HistoryRecorder {
 
   // Returns the operation's number, for complete().
   size_t call(int64_t client, int64_t call_ns, OpKind kind, std::string key, std::string value);
-  void complete(size_t op, int64_t return_ns, std::optional<std::string> output);
+  void complete(size_t op, int64_t return_ns, std::optional<std::string> output,
+                std::optional<RecordedAnswer> answer = std::nullopt);
 
   const std::vector<RecordedOp>& operations() const { return operations_; }
   size_t size() const { return operations_.size(); }

@@ -41,10 +41,15 @@ struct GetArgs {
   RAFTSIM_WIRE_FIELDS(key, client_id, seq)
 };
 
+// `index` in a reply: the log index through which the answering server had applied when it
+// answered ok (for an operation that went through the log, the index of the entry whose apply
+// answered it; a retried put or append found to be a duplicate answers at its retry's entry).
+// 0: the server did not say (a service may leave it), or the answer is not ok.
 struct GetReply {
   Err err = Err::ok;
   std::string value;  // "" for a key never written
-  RAFTSIM_WIRE_FIELDS(err, value)
+  uint64_t index = 0;
+  RAFTSIM_WIRE_FIELDS(err, value, index)
 };
 
 struct PutAppendArgs {
@@ -58,7 +63,8 @@ struct PutAppendArgs {
 
 struct PutAppendReply {
   Err err = Err::ok;
-  RAFTSIM_WIRE_FIELDS(err)
+  uint64_t index = 0;
+  RAFTSIM_WIRE_FIELDS(err, index)
 };
 
 // Enums come off the wire unchecked (sim/wire.h casts the integer): check them where they enter.

@@ -80,23 +80,28 @@ GetReply Server::on_get(const GetArgs& args) {
   GetReply reply;
   if (options_.reads_skip_log) {
     // The broken variant: a leader's local state is not necessarily the latest (§8).
-    if (!peer_->state().is_leader) return {Err::wrong_leader, {}};
+    if (!peer_->state().is_leader) return {Err::wrong_leader, {}, 0};
     Lock lock(mu_);
     reply.value = state_.apply(Command{args.client_id, args.seq, OpKind::get, args.key, {}});
+    reply.index = last_applied_;  // the local state answered, as of this index
     return reply;
   }
-  reply.err = submit(Command{args.client_id, args.seq, OpKind::get, args.key, {}}, &reply.value);
+  reply.err = submit(Command{args.client_id, args.seq, OpKind::get, args.key, {}}, &reply.value,
+                     &reply.index);
   return reply;
 }
 
 PutAppendReply Server::on_put_append(const PutAppendArgs& args) {
   // The kind comes off the wire unchecked; a get here would be a clerk bug.
-  if (!valid(args.kind) || args.kind == OpKind::get) return {Err::wrong_leader};
+  if (!valid(args.kind) || args.kind == OpKind::get) return {Err::wrong_leader, 0};
   std::string ignored;
-  return {submit(Command{args.client_id, args.seq, args.kind, args.key, args.value}, &ignored)};
+  PutAppendReply reply;
+  reply.err = submit(Command{args.client_id, args.seq, args.kind, args.key, args.value}, &ignored,
+                     &reply.index);
+  return reply;
 }
 
-Err Server::submit(const Command& command, std::string* value) {
+Err Server::submit(const Command& command, std::string* value, raft::Index* index) {
   auto waiter = std::make_shared<Waiter>();
   waiter->client_id = command.client_id;
   waiter->seq = command.seq;
@@ -125,7 +130,10 @@ Err Server::submit(const Command& command, std::string* value) {
   }
   await(lock, *waiter);
   waiters_.erase(id);
-  if (waiter->err == Err::ok) *value = std::move(waiter->value);
+  if (waiter->err == Err::ok) {
+    *value = std::move(waiter->value);
+    *index = waiter->applied_at;
+  }
   return waiter->err;
 }
 
@@ -200,6 +208,7 @@ void Server::apply_command(Lock& lock, const raft::ApplyMsg& msg) {
       waiter->done = true;
       waiter->err = Err::ok;
       waiter->value = value;
+      waiter->applied_at = msg.command_index;
     }
   }
   fail_waiters_through(lock, last_applied_);

@@ -90,12 +90,13 @@ class Server final : public Service {
     bool done = false;
     Err err = Err::ok;
     std::string value;
+    raft::Index applied_at = 0;  // the entry whose apply answered ok
   };
 
   GetReply on_get(const GetArgs& args);
   PutAppendReply on_put_append(const PutAppendArgs& args);
-  // Runs `command` through the log; the value is a get's result.
-  Err submit(const Command& command, std::string* value);
+  // Runs `command` through the log; the value is a get's result, `index` the entry that answered.
+  Err submit(const Command& command, std::string* value, raft::Index* index);
   void await(Lock& lock, Waiter& waiter);
   void applier_loop();
   void apply_command(Lock& lock, const raft::ApplyMsg& msg);

@@ -10,6 +10,8 @@
 // - Every operation, Gets included, goes through ctx.raft->start() and is answered only once it
 //   applied, at most once per (client_id, seq) for Puts and Appends; a server that does not lead
 //   answers Err::wrong_leader, so the clerk tries another.
+//   An ok reply may name the log index it applied at (GetReply::index, PutAppendReply::index;
+//   0 leaves it unsaid), which the history and the `client` log topic show.
 // - Log entries are kv::Command (raft/kv/messages.h) encoded with sim::wire::encode: `raftsim
 //   run` and `fuzz` also start Gets of their own (a client id no clerk uses) straight into Raft,
 //   and a service applies them like any Get.

@@ -80,3 +80,20 @@ TEST_CASE("history html: several histories in one file, ok ones without explanat
   CHECK_THAT(html, Contains("<h2>a.json</h2>"));
   CHECK_THAT(html, Contains("<h2>b.json</h2>"));
 }
+
+TEST_CASE(
+    "history html: an operation's hover and step name the server and log index that answered") {
+  lin::KvHistory history{
+      lin::KvModel{},
+      {put(0, 0, 10, "x", "old"), get(1, 20, 30, "x", "new"), get(2, 25, 35, "x", "old")}};
+  history.operations[0].server = 2;
+  history.operations[0].index = 17;
+  history.operations[1].server = 0;  // a server that named no index
+  const std::string html = picture_of(history);
+  CHECK(count(html, "data-answer=\"s2, log index 17\"") == 1);
+  CHECK(count(html, "data-answer=\"s0\"") == 1);
+  CHECK(count(html, "data-answer=") == 2);                     // the third operation names nobody
+  CHECK_THAT(html, Contains("answered by s2, log index 17"));  // its linearization step
+  CHECK(lin::describe_answer(std::nullopt, 9) == "log index 9");
+  CHECK(lin::describe_answer(std::nullopt, std::nullopt).empty());
+}

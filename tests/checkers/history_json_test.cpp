@@ -150,6 +150,23 @@ TEST_CASE("history json: bad input names the file, the operation and the problem
       error_of(kv_with(
           R"({"client": 0, "call_ns": 1, "return_ns": 99999999999999999999, "op": "get", "key": "x"})")),
       Contains(op1));
+  // Who answered: a server number >= 0 and a log index >= 1, only of an operation that returned.
+  CHECK_THAT(
+      error_of(kv_with(
+          R"({"client": 0, "call_ns": 1, "return_ns": 2, "op": "get", "key": "x", "index": 0})")),
+      Contains(op1 + "field \"index\" must be at least 1, got 0"));
+  CHECK_THAT(
+      error_of(kv_with(
+          R"({"client": 0, "call_ns": 1, "return_ns": 2, "op": "get", "key": "x", "server": -1})")),
+      Contains(op1 + "field \"server\" must be at least 0, got -1"));
+  CHECK_THAT(
+      error_of(kv_with(
+          R"({"client": 0, "call_ns": 1, "return_ns": 2, "op": "get", "key": "x", "server": "s1"})")),
+      Contains(op1 + "field \"server\" must be an integer, got \"s1\""));
+  CHECK_THAT(
+      error_of(kv_with(
+          R"({"client": 0, "call_ns": 1, "return_ns": null, "op": "get", "key": "x", "server": 1})")),
+      Contains(op1 + "field \"server\" names who answered an operation of unknown outcome"));
   // Register operations.
   const std::string op0 = "h.json: $.operations[0]: ";
   CHECK_THAT(error_of(register_with(
@@ -168,6 +185,28 @@ TEST_CASE("history json: bad input names the file, the operation and the problem
              Contains(op0 + "unknown field \"key\""));
   CHECK_THAT(error_of(register_with(R"({"client": 0, "call_ns": 1, "return_ns": 2, "op": "get"})")),
              Contains(op0 + "unknown op \"get\" for model register"));
+}
+
+TEST_CASE("history json: who answered an operation is read, written back and optional") {
+  const std::string text =
+      R"({"format": "raftsim-history/1", "model": "kv", "operations": [)"
+      R"({"client": 0, "call_ns": 1, "return_ns": 5, "op": "put", "key": "k", "value": "a", "server": 2, "index": 17},)"
+      R"({"client": 1, "call_ns": 2, "return_ns": 6, "op": "get", "key": "k", "output": "a", "server": 0},)"
+      R"({"client": 2, "call_ns": 3, "return_ns": null, "op": "append", "key": "k", "value": "b"}]})";
+  const lin::AnyHistory any = lin::read_history_json(text, "h.json");
+  const auto& ops = std::get<lin::KvHistory>(any).operations;
+  REQUIRE(ops.size() == 3);
+  CHECK(ops[0].server == std::optional<int64_t>(2));
+  CHECK(ops[0].index == std::optional<int64_t>(17));
+  CHECK(ops[1].server == std::optional<int64_t>(0));
+  CHECK_FALSE(ops[1].index.has_value());
+  CHECK_FALSE(ops[2].server.has_value());
+  const std::string written = lin::write_history_json(any);
+  CHECK_THAT(written, Contains(R"("value":"a","server":2,"index":17})"));
+  CHECK_THAT(written, Contains(R"("output":"a","server":0})"));
+  CHECK(lin::write_history_json(lin::read_history_json(written, "again")) == written);
+  // The checker never reads them: the same history without them has the same verdict.
+  CHECK(lin::check(any).verdict == lin::Verdict::ok);
 }
 
 TEST_CASE("history json: an empty operation list is a valid, linearizable history") {

@@ -112,6 +112,19 @@ TEST_CASE("run: --log progress shows each follower's next and match index at the
   CHECK_THAT(r.out, Catch::Contains("fingerprint " + fingerprint));
 }
 
+TEST_CASE("run: --log client names the server and log index that answered each operation",
+          "[run]") {
+  ScratchDir dir("log-client");
+  dir.write("short.json", cli_test::kShortCalm);
+  const Result r = dir.raftsim("run short.json --seed 3 --log client");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(
+      r.out,
+      Catch::Matches("[\\s\\S]*return (get|put|append) k[0-9]+ (-> \"[^\"]*\"|ok) from s[0-9] at "
+                     "[1-9][0-9]*\n[\\s\\S]*"));
+}
+
 namespace {
 
 // The run picture's model, from the JSON the page draws (views/run_picture.h).

@@ -42,8 +42,10 @@ class ScriptedEnd final : public raft::PeerEnd {
     }
     sim::sleep_for(kAnswerTime);
     const kv::Err err = outcome == Outcome::ok ? kv::Err::ok : kv::Err::wrong_leader;
-    if (method == kv::kGetMethod) return sim::wire::encode(kv::GetReply{err, "v"});
-    return sim::wire::encode(kv::PutAppendReply{err});
+    // An ok answer names a log index of its own server (40 + its number); a refusal names none.
+    const uint64_t index = err == kv::Err::ok ? 40 + server_ : 0;
+    if (method == kv::kGetMethod) return sim::wire::encode(kv::GetReply{err, "v", index});
+    return sim::wire::encode(kv::PutAppendReply{err, index});
   }
 
  private:
@@ -93,6 +95,33 @@ TEST_CASE("clerk: after lost calls, the next operation goes first to the last le
     CHECK(clerk.get("k") == "v");
     CHECK(cluster.calls == std::vector<size_t>{1});
   });
+}
+
+TEST_CASE("clerk: a success records which server answered and the log index it named") {
+  Cluster cluster(3);
+  cluster.ends[2]->then = Outcome::ok;
+  kv::HistoryRecorder recorder;
+  in_world([&] {
+    kv::ClerkOptions options;
+    options.op_timeout = 1500_ms;
+    kv::Clerk clerk(cluster.peer_ends(), options, &recorder);
+    CHECK_FALSE(clerk.last_answer().has_value());
+    REQUIRE(clerk.put("k", "x"));  // servers 0 and 1 refuse, server 2 answers
+    REQUIRE(clerk.last_answer().has_value());
+    CHECK(clerk.last_answer()->server == 2);
+    CHECK(clerk.last_answer()->index == 42);
+    cluster.ends[2]->then = Outcome::lost;  // the next operation's outcome stays unknown
+    CHECK_FALSE(clerk.get("k").has_value());
+  });
+  const auto& ops = recorder.operations();
+  REQUIRE(ops.size() == 2);
+  REQUIRE(ops[0].answer.has_value());
+  CHECK(ops[0].answer->server == 2);
+  CHECK(ops[0].answer->index == 42);
+  CHECK_FALSE(ops[1].answer.has_value());
+  // The history file names who answered the put, and nobody for the get of unknown outcome.
+  CHECK_THAT(recorder.to_json(), Catch::Contains(R"("value":"x","server":2,"index":42})"));
+  CHECK_THAT(recorder.to_json(), Catch::Contains(R"("return_ns":null,"op":"get","key":"k"})"));
 }
 
 TEST_CASE("clerk: a server that refused sits out the later passes of the operation") {

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "checkers/linearizability/history_json.h"
 #include "scenarios/library.h"
@@ -55,12 +56,27 @@ TEST_CASE("runner: the checker's in-memory history is what its JSON reads back a
     const lin::AnyHistory parsed = lin::read_history_json(scenarios::history_json(result), "run");
     // Written in the file format, both read the same, operation for operation.
     CHECK(lin::write_history_json(in_memory) == lin::write_history_json(parsed));
+    // The reference KV service names the server and log index of every answer; the indices
+    // of different operations differ (each applied at an entry of its own).
+    std::set<int64_t> indices;
+    size_t answered = 0;
+    for (const auto& op : in_memory.operations) {
+      if (!op.return_ns) continue;
+      ++answered;
+      REQUIRE(op.server.has_value());
+      CHECK(*op.server >= 0);
+      CHECK(*op.server < short_scenario().cluster.nodes);
+      REQUIRE(op.index.has_value());
+      indices.insert(*op.index);
+    }
+    CHECK(answered > 0);
+    CHECK(indices.size() == answered);
   }
   // Unknown outcomes and a get's output, which the JSON drops when the get never returned.
   std::vector<kv::RecordedOp> ops(3);
-  ops[0] = {0, 10, std::nullopt, kv::OpKind::get, "k", "", std::string("stale")};
-  ops[1] = {1, 11, 20, kv::OpKind::append, "k", "x", std::nullopt};
-  ops[2] = {2, 12, 21, kv::OpKind::get, "k", "", std::string("x")};
+  ops[0] = {0, 10, std::nullopt, kv::OpKind::get, "k", "", std::string("stale"), std::nullopt};
+  ops[1] = {1, 11, 20, kv::OpKind::append, "k", "x", std::nullopt, kv::RecordedAnswer{1, 7}};
+  ops[2] = {2, 12, 21, kv::OpKind::get, "k", "", std::string("x"), kv::RecordedAnswer{0, 0}};
   CHECK(lin::write_history_json(scenarios::checker_history(ops)) ==
         lin::write_history_json(lin::read_history_json(kv::history_json(ops), "ops")));
 }

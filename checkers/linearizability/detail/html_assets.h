@@ -92,6 +92,7 @@ inline constexpr const char* kHistoryJs = R"js(
     line('#' + bar.dataset.op + '  ' + bar.dataset.label, 'title');
     line('client ' + bar.dataset.client + ', called at ' + bar.dataset.call + ' ns, ' +
          (bar.dataset.return ? 'returned at ' + bar.dataset.return + ' ns' : 'outcome unknown'));
+    if (bar.dataset.answer) line('answered by ' + bar.dataset.answer);
     if (bar.dataset.order) line('linearized ' + bar.dataset.order + (bar.dataset.of ? ' of ' + bar.dataset.of : ''));
     if (bar.dataset.state !== undefined) line('state after: ' + bar.dataset.state);
     if (bar.classList.contains('unplaced')) line('cannot be placed after the longest partial linearization');

@@ -127,7 +127,8 @@ inline KvHistory random_kv_history(uint64_t seed, const Shape& shape) {
       call.op = rng.percent(shape.cas_percent) ? KvOp::append : KvOp::put;
       call.value = random_text(rng, shape, fresh);
     }
-    history.operations.push_back({plan.client, plan.call_ns, plan.return_ns, call});
+    history.operations.push_back(
+        {plan.client, plan.call_ns, plan.return_ns, call, std::nullopt, std::nullopt});
   }
   std::vector<std::pair<std::string, std::string>> store;  // key -> value, few keys
   for (const size_t index : point_order(plans)) {
@@ -159,7 +160,8 @@ inline RegisterHistory random_register_history(uint64_t seed, const Shape& shape
       call.value = static_cast<int64_t>(rng.below(values));
       call.to = static_cast<int64_t>(rng.below(values));
     }
-    history.operations.push_back({plan.client, plan.call_ns, plan.return_ns, call});
+    history.operations.push_back(
+        {plan.client, plan.call_ns, plan.return_ns, call, std::nullopt, std::nullopt});
   }
   RegisterValue state = history.model.initial;
   for (const size_t index : point_order(plans)) {
