@@ -282,8 +282,8 @@ RunPicture RunPictureBuilder::finish(std::string title, int64_t end_ns,
     }
     for (size_t op = 0; op < history->operations.size(); ++op) {
       const auto& bar = history->operations[op];
-      picture.operations.push_back(
-          {bar.client, bar.call_ns, bar.return_ns, bar.label, static_cast<bool>(unplaced[op])});
+      picture.operations.push_back({bar.client, bar.call_ns, bar.return_ns, bar.label,
+                                    static_cast<bool>(unplaced[op]), bar.answer});
     }
   }
   return picture;
@@ -325,7 +325,7 @@ std::string run_picture_json(const RunPicture& picture) {
   Json operations = Json::array();
   for (const RunPicture::Operation& op : picture.operations) {
     operations.push_back({op.client, op.call_ns, op.return_ns ? Json(*op.return_ns) : Json(),
-                          op.label, op.unplaced ? 1 : 0});
+                          op.label, op.unplaced ? 1 : 0, op.answer});
   }
   Json out = {{"title", picture.title},
               {"end_ns", picture.end_ns},

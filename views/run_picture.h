@@ -72,6 +72,7 @@ struct RunPicture {
     std::optional<int64_t> return_ns;  // empty: outcome unknown
     std::string label;
     bool unplaced = false;  // in an illegal partition, after its longest partial linearization
+    std::string answer;     // who answered (server and log index), when the history says
   };
 
   std::string title;

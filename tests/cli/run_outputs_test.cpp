@@ -156,6 +156,9 @@ TEST_CASE("run: --html writes the run picture with the history picture below it"
   for (const json& server : data["servers"]) CHECK_FALSE(server["roles"].empty());
   CHECK(data["failure"].is_null());
   CHECK(data["operations"].size() == json::parse(r.out)["operations"].get<size_t>());
+  size_t answered = 0;  // [client, call, return, label, unplaced, who answered]
+  for (const json& op : data["operations"]) answered += op[5].get<std::string>().rfind("s", 0) == 0;
+  CHECK(answered > 0);
   // The history: a partition per key with a lane per client and a bar per operation.
   CHECK(html.find("class=\"partition") != std::string::npos);
   CHECK(html.find("class=\"lane") != std::string::npos);

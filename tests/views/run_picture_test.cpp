@@ -167,15 +167,18 @@ TEST_CASE("run picture: faults are marks; clogs, disks and clocks are bands on t
 
 TEST_CASE("run picture: client operations come from the checked history, unplaced ones marked") {
   using namespace lin::test;
-  const lin::KvHistory history{
-      lin::KvModel{},
-      {put(0, 0, 10, "x", "old"), put(0, 20, 30, "x", "new"), get(1, 40, 50, "x", "old"),
-       get(2, 5, kPending, "y", std::nullopt)}};
+  lin::KvHistory history{lin::KvModel{},
+                         {put(0, 0, 10, "x", "old"), put(0, 20, 30, "x", "new"),
+                          get(1, 40, 50, "x", "old"), get(2, 5, kPending, "y", std::nullopt)}};
+  history.operations[2].server = 1;
+  history.operations[2].index = 7;
   const lin::PictureInput input = lin::picture_input(history, lin::check(history), "h");
   views::RunFailure failure{
       "linearizability", "linearizability", "key 'x' is not linearizable", 60, {}};
   const views::RunPicture picture = three_servers().finish("t", 100, failure, &input);
   REQUIRE(picture.operations.size() == 4);
+  CHECK(picture.operations[2].answer == "s1, log index 7");  // who answered the stale read
+  CHECK(picture.operations[0].answer.empty());
   CHECK(picture.operations[2].client == 1);
   CHECK(picture.operations[2].call_ns == 40);
   CHECK(picture.operations[2].return_ns == 50);

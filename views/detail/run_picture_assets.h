@@ -297,6 +297,7 @@ inline constexpr const char* kRunJs = R"js(
                      class: 'run-op' + (returned ? '' : ' pending') + (op[4] ? ' unplaced' : ''),
                      'data-tip': 'client ' + op[0] + ': ' + op[3] + '\ncalled at ' + time(op[1]) +
                          ', ' + (returned ? 'returned at ' + time(op[2]) : 'outcome unknown') +
+                         (op[5] ? '\nanswered by ' + op[5] : '') +
                          (op[4] ? '\ncannot be placed after the longest partial linearization'
                                 : '')});
     });
