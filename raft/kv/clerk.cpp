@@ -1,11 +1,21 @@
 #include "raft/kv/clerk.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "sim/assert.h"
 #include "sim/runtime.h"
 
 namespace kv {
+namespace {
+
+// A reply's log index as the history can hold it: a server's index past the history format's
+// integers (a broken service's) is taken as unsaid rather than written as one no reader accepts.
+uint64_t named_index(uint64_t index) {
+  return index <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) ? index : 0;
+}
+
+}  // namespace
 
 Clerk::Clerk(std::vector<std::shared_ptr<raft::PeerEnd>> servers, ClerkOptions options,
              HistoryRecorder* recorder)
@@ -91,13 +101,13 @@ std::optional<Err> Clerk::attempt(size_t server, OpKind kind, const std::string&
     std::optional<GetReply> reply = end.call<GetReply>(kGetMethod, GetArgs{key, client_id_, seq});
     if (!reply.has_value() || !valid(reply->err)) return std::nullopt;
     if (reply->err == Err::ok) *output = std::move(reply->value);
-    *index = reply->index;
+    *index = named_index(reply->index);
     return reply->err;
   }
   std::optional<PutAppendReply> reply =
       end.call<PutAppendReply>(kPutAppendMethod, PutAppendArgs{kind, key, value, client_id_, seq});
   if (!reply.has_value() || !valid(reply->err)) return std::nullopt;
-  *index = reply->index;
+  *index = named_index(reply->index);
   return reply->err;
 }
 
