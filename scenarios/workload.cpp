@@ -121,7 +121,7 @@ bool Workload::issue(int index, kv::Clerk& clerk, kv::OpKind kind, const std::st
     outcome = ok ? "ok" : "unknown";
   }
   if (ok && clerk.last_answer().has_value()) {
-    const kv::Clerk::Answer& answer = *clerk.last_answer();
+    const kv::RecordedAnswer& answer = *clerk.last_answer();
     outcome += answer.index != 0 ? fmt::format(" from s{} at {}", answer.server, answer.index)
                                  : fmt::format(" from s{}", answer.server);
   }

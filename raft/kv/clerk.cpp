@@ -66,12 +66,11 @@ std::optional<std::string> Clerk::run(OpKind kind, const std::string& key,
       const std::optional<Err> err = attempt(server, kind, key, value, seq, &output, &index);
       if (err == Err::ok) {
         leader_ = server;
-        last_answer_ = Answer{server, index};
+        last_answer_ = RecordedAnswer{static_cast<int64_t>(server), index};
         if (op.has_value()) {
           std::optional<std::string> recorded;
           if (kind == OpKind::get) recorded = output;
-          recorder_->complete(*op, sim::now().ns(), std::move(recorded),
-                              RecordedAnswer{static_cast<int64_t>(server), index});
+          recorder_->complete(*op, sim::now().ns(), std::move(recorded), last_answer_);
         }
         return output;
       }

@@ -65,13 +65,9 @@ class Clerk {
 
   uint64_t client_id() const { return client_id_; }
 
-  // Who answered the last operation that succeeded: the server's position in `servers` and the
-  // log index it named (0: it did not say; messages.h). nullopt before any success.
-  struct Answer {
-    size_t server = 0;
-    uint64_t index = 0;
-  };
-  const std::optional<Answer>& last_answer() const { return last_answer_; }
+  // Who answered the last operation that succeeded (its server is the position in `servers`), as
+  // the history records it. nullopt before any success.
+  const std::optional<RecordedAnswer>& last_answer() const { return last_answer_; }
   int64_t history_client() const { return history_client_; }
 
  private:
@@ -88,7 +84,7 @@ class Clerk {
   int64_t history_client_ = -1;
   uint64_t seq_ = 0;
   std::optional<size_t> leader_;  // the server that last answered ok, until it refuses
-  std::optional<Answer> last_answer_;
+  std::optional<RecordedAnswer> last_answer_;
   size_t next_ = 0;  // after the server asked last: where to look with no leader known
 };
 
