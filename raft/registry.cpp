@@ -3,6 +3,9 @@
 #include <stdexcept>
 
 #include "raft/reference/make.h"
+#ifdef RAFTSIM_HAVE_CANONICAL
+#include "raft/canonical/make.h"
+#endif
 #include "raft/skeleton/skeleton.h"
 
 namespace raft {
@@ -54,3 +57,10 @@ RAFTSIM_REGISTER_IMPLEMENTATION(
 RAFTSIM_REGISTER_IMPLEMENTATION("skeleton",
                                 "a student's starting point (raft/skeleton/): every method a TODO",
                                 &raft::skeleton::make_skeleton, false);
+#ifdef RAFTSIM_HAVE_CANONICAL
+RAFTSIM_REGISTER_IMPLEMENTATION(
+    "canonical",
+    "canonical/raft " RAFTSIM_LIBRAFT_VERSION
+    " (Debian's libraft), unmodified, on the simulated clock, network and disk (raft/canonical/)",
+    &raft::canonical::make_canonical, true);
+#endif

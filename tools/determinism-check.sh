@@ -21,17 +21,24 @@ interleaved_b="$("$b" "${args[@]}" --interleave)"
 jobs="$(nproc)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-fingerprints() {  # BINARY SCENARIO -> prints the lines
+fingerprints() {  # BINARY SCENARIO IMPL -> prints the lines
   rm -f "$work/f"
-  "$1" fuzz "$2" --seeds "$seeds" --jobs "$jobs" --out "$work/reports" --fingerprints "$work/f" \
-    >/dev/null 2>&1 || true
-  cat "$work/f" 2>/dev/null || echo "$2: no fingerprints from $1"
+  "$1" fuzz "$2" --impl "$3" --seeds "$seeds" --jobs "$jobs" --out "$work/reports" \
+    --fingerprints "$work/f" >/dev/null 2>&1 || true
+  cat "$work/f" 2>/dev/null || echo "$2 ($3): no fingerprints from $1"
 }
+# canonical/raft too when the binaries were built with it (an unknown --impl is a usage error, 64).
+impls=(reference)
+rc=0
+"$a" run calm --seed 1 --impl canonical >/dev/null 2>&1 || rc=$?
+if [ "$rc" -ne 64 ]; then impls+=(canonical); fi
 runs_a=""
 runs_b=""
-for scenario in $("$a" scenarios | awk '/^[a-z]/ {print $1}'); do
-  runs_a+="$(fingerprints "$a" "$scenario")"$'\n'
-  runs_b+="$(fingerprints "$b" "$scenario")"$'\n'
+for impl in "${impls[@]}"; do
+  for scenario in $("$a" scenarios | awk '/^[a-z]/ {print $1}'); do
+    runs_a+="$(fingerprints "$a" "$scenario" "$impl")"$'\n'
+    runs_b+="$(fingerprints "$b" "$scenario" "$impl")"$'\n'
+  done
 done
 if grep -q 'no fingerprints' <<<"$runs_a"; then
   echo "determinism-check: FAILED: $(grep 'no fingerprints' <<<"$runs_a")" >&2
@@ -45,5 +52,5 @@ if [ "$out_a" != "$out_b" ] || [ "$interleaved_a" != "$interleaved_b" ]; then
   exit 5
 fi
 count=$(( $(echo "$out_a" | grep -c .) + $(echo "$interleaved_a" | grep -c .) ))
-echo "determinism-check: $count fingerprints (gossip demo, interleaved demo, full Raft+KV runs)" \
-  "identical from both binaries"
+echo "determinism-check: $count fingerprints (gossip demo, interleaved demo, full Raft+KV runs of" \
+  "${impls[*]}) identical from both binaries"

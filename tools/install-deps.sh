@@ -10,6 +10,8 @@ packages=(
   libclang-rt-14-dev
   libboost-context-dev catch2 nlohmann-json3-dev libcli11-dev libfmt-dev libbenchmark-dev
   clang-format
+  # canonical/raft, the production Raft library under test as --impl canonical (pkg-config)
+  libraft-dev pkgconf
   # a headless browser for the test that draws the run picture (tests/views); without it that
   # test is skipped
   chromium
