@@ -52,9 +52,20 @@ TEST_CASE("bench: prints speed figures per scenario as a table or JSON", "[bench
   CHECK(figures["messages_per_s"].get<double>() > 0);
   CHECK(figures["sim_s_per_wall_s"].get<double>() > 0);
   CHECK(figures["seeds_per_minute_per_core"].get<double>() > 0);
+  CHECK(figures["monitor_polls"].get<uint64_t>() > 0);
+  CHECK(figures["leaderless_polls"].get<uint64_t>() <= figures["monitor_polls"].get<uint64_t>());
+  CHECK(nlohmann::json::parse(json_run.out)["impl"] == "reference");
   const Result table = dir.raftsim("bench short.json --seeds 1");
   CHECK(table.exit_code == 0);
   CHECK_THAT(table.out, Catch::Contains("events/s") && Catch::Contains("sim s/wall s") &&
                             Catch::Contains("seeds/min/core") && Catch::Contains("short.json"));
+  CHECK_THAT(table.out, Catch::Contains("leaderless %") && Catch::Contains("impl reference"));
   CHECK(dir.raftsim("bench no-such-scenario").exit_code == 65);
+  // The code under test is picked as everywhere else; an unknown name is a usage error.
+  const Result skeleton = dir.raftsim("bench short.json --seeds 1 --impl skeleton --json");
+  CHECK(skeleton.exit_code == 0);
+  CHECK(nlohmann::json::parse(skeleton.out)["impl"] == "skeleton");
+  const Result unknown = dir.raftsim("bench short.json --impl no-such-raft");
+  CHECK(unknown.exit_code == 64);
+  CHECK_THAT(unknown.err, Catch::Contains("no-such-raft"));
 }
