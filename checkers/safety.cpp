@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
 #include "sim/assert.h"
 
@@ -43,13 +44,39 @@ SafetyChecker::PeerModel& SafetyChecker::peer(raft::NodeId node) {
   return peers_[static_cast<size_t>(node)];
 }
 
-void SafetyChecker::report(std::string property, std::string message,
+const std::vector<std::string>& SafetyChecker::properties() {
+  static const std::vector<std::string> names = {
+      "Election Safety",      "Leader Append-Only", "Log Matching",         "Leader Completeness",
+      "State Machine Safety", "Apply Order",        "Snapshot Consistency", "Commit Monotonicity",
+      "Leader Commit Rule",   "Single Vote",        "Vote Durability",      "Vote Quorum",
+      "Term Monotonicity"};
+  return names;
+}
+
+void SafetyChecker::ignore(const std::vector<std::string>& properties) {
+  for (const std::string& property : properties) {
+    const std::vector<std::string>& known = SafetyChecker::properties();
+    if (std::find(known.begin(), known.end(), property) == known.end()) {
+      throw std::invalid_argument(fmt::format("unknown safety property '{}' (known: {})", property,
+                                              fmt::join(known, ", ")));
+    }
+    ignored_.emplace(property, 0);
+  }
+}
+
+bool SafetyChecker::report(std::string property, std::string message,
                            std::vector<raft::NodeId> nodes, raft::Term term, raft::Index index) {
-  if (violated_) return;
+  if (violated_) return true;
+  const auto ignored = ignored_.find(property);
+  if (ignored != ignored_.end()) {
+    ++ignored->second;
+    return false;
+  }
   violated_ = true;
   Violation violation{std::move(property), std::move(message), std::move(nodes), term, index};
   violation.message = violation.property + " violated: " + violation.message;
   if (reporter_) reporter_(violation);
+  return true;
 }
 
 // ---------------------------------------------------------------- roles, votes, terms
@@ -325,13 +352,14 @@ void SafetyChecker::on_commit(raft::NodeId node, raft::Index commit_index) {
       commit_index > model.base_index && commit_index <= model.last_index()) {
     const raft::Term entry_term = model.entries[commit_index - model.base_index - 1].term;
     if (entry_term != model.term) {
-      report("Leader Commit Rule",
-             fmt::format("node {}, leader of term {}, advanced its commit index to {}, an entry "
-                         "of term {}: only entries of the leader's own term are committed by "
-                         "counting replicas",
-                         node, model.term, commit_index, entry_term),
-             {node}, model.term, commit_index);
-      return;
+      const bool stop =
+          report("Leader Commit Rule",
+                 fmt::format("node {}, leader of term {}, advanced its commit index to {}, an "
+                             "entry of term {}: only entries of the leader's own term are "
+                             "committed by counting replicas",
+                             node, model.term, commit_index, entry_term),
+                 {node}, model.term, commit_index);
+      if (stop) return;
     }
   }
   for (raft::Index index = model.commit_index + 1; index <= commit_index && !violated_; ++index) {

@@ -1,6 +1,7 @@
 #include "scenarios/report.h"
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "checkers/safety.h"
 #include "input/escape.h"
 #include "input/file.h"
 #include "input/json.h"
@@ -142,6 +144,21 @@ Report parse(const Json& j, const std::string& source) {
   r.sim_ms = optional_integer(j, "sim_ms", "$", 0, INT64_MAX);
   r.operations = static_cast<uint64_t>(optional_integer(j, "operations", "$", 0, INT64_MAX));
   r.fibers_max = static_cast<uint64_t>(optional_integer(j, "fibers_max", "$", 0, kFibersMaxMax));
+  if (j.contains("ignored_properties")) {
+    const Json& ignored = j.at("ignored_properties");
+    if (!ignored.is_array()) throw Invalid{"$.ignored_properties", "must be an array"};
+    const std::vector<std::string>& known = checkers::SafetyChecker::properties();
+    for (size_t i = 0; i < ignored.size(); ++i) {
+      const std::string where = fmt::format("$.ignored_properties[{}]", i);
+      if (!ignored[i].is_string()) throw Invalid{where, "must be a string"};
+      const std::string name = ignored[i].get<std::string>();
+      if (std::find(known.begin(), known.end(), name) == known.end()) {
+        throw Invalid{where, fmt::format("'{}' is not a safety property (known: {})", name,
+                                         fmt::join(known, ", "))};
+      }
+      r.ignored_properties.push_back(name);
+    }
+  }
   r.build = optional_string(j, "build", "$");
   if (!r.build.empty() && (r.build.size() != 16 ||
                            r.build.find_first_not_of("0123456789abcdef") != std::string::npos)) {
@@ -173,6 +190,7 @@ Report make_report(const Scenario& scenario, uint64_t seed, const RunOptions& op
   r.sim_ms = result.stats.simulated.ms();
   r.operations = result.operations;
   r.fibers_max = options.fibers_max;
+  r.ignored_properties = options.ignored_properties;
   r.build = build_id();
   return r;
 }
@@ -236,6 +254,7 @@ std::string report_json(const Report& r, const std::string& report_path) {
   j["operations"] = r.operations;
   if (r.fibers_max != 0)
     j["fibers_max"] = r.fibers_max;  // a cap the run was given: replay keeps it
+  if (!r.ignored_properties.empty()) j["ignored_properties"] = r.ignored_properties;
   if (!r.build.empty()) j["build"] = r.build;
   j["replay"] = "raftsim replay " + report_path;
   j["scenario"] = to_json(r.scenario);

@@ -40,6 +40,9 @@ struct Report {
   int64_t sim_ms = 0;
   uint64_t operations = 0;
   uint64_t fibers_max = 0;  // the run's fiber cap (RunOptions::fibers_max); 0 = the default
+  // Safety properties the run counted instead of reporting (RunOptions::ignored_properties);
+  // "ignored_properties" in the file, absent when none.
+  std::vector<std::string> ignored_properties;
   // The build that wrote it (build_id()); "" in reports written before builds were recorded.
   std::string build;
 };

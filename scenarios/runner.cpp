@@ -205,6 +205,7 @@ Run::Run(const Scenario& scenario, uint64_t seed, const RunOptions& options)
     fail(Status::safety, v.property,
          fmt::format("{} (term {}, index {})", v.message, v.term, v.index));
   });
+  safety_->ignore(options.ignored_properties);
   contract_ =
       std::make_unique<checkers::ApiContractChecker>(n, [this](const checkers::Violation& v) {
         if (scenario_.checks.api_contract) {
@@ -560,6 +561,7 @@ RunResult Run::execute() {
   RAFTSIM_ASSERT(result.node_names == node_names(scenario_));
   result.monitor_polls = monitor_polls_;
   result.leaderless_polls = leaderless_polls_;
+  result.ignored_violations = safety_->ignored();
   result.failure = failure_;
   result.status = failure_ ? failure_->status : Status::ok;
   result.wall_ms = wall.milliseconds();

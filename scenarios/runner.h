@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,6 +60,11 @@ struct RunOptions {
   // 1..kFibersMaxMax; 0 (default) = the world's default, 20,000. Deterministic, unlike the guard:
   // the same cap gives the same run, so reports keep it.
   uint64_t fibers_max = 0;
+  // Safety properties whose violations are counted, not reported, so the run goes on (a known bug
+  // of the code under test, written up elsewhere; checkers::SafetyChecker::ignore). Each must be
+  // a property name of checkers/safety.h; run() throws std::invalid_argument otherwise. Reports
+  // keep the list, so a replay checks the same way.
+  std::vector<std::string> ignored_properties;
 };
 
 inline constexpr int64_t kFibersMaxMax = 10'000'000;
@@ -83,6 +89,8 @@ struct RunResult {
   // when no up peer leads with a majority of the cluster up in its term.
   uint64_t monitor_polls = 0;
   uint64_t leaderless_polls = 0;
+  // Violations of RunOptions::ignored_properties seen, by property (each ignored one listed).
+  std::map<std::string, uint64_t> ignored_violations;
   std::vector<FaultEvent> timeline;  // the concrete timeline that was applied
   // The client history, in memory: the checker reads it as is, and history_json() writes it.
   std::vector<kv::RecordedOp> history;

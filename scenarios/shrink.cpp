@@ -96,6 +96,7 @@ class Shrinker {
     run_options_.mutant = report.mutant;
     run_options_.guard = options.guard;
     run_options_.fibers_max = report.fibers_max;
+    run_options_.ignored_properties = report.ignored_properties;
   }
   ShrinkResult shrink();
 

@@ -35,6 +35,7 @@ struct FuzzArgs {
   std::string impl = "reference";
   std::string kv = "reference";
   std::string mutant;
+  std::vector<std::string> ignored_properties;
   bool json = false;
   bool no_pictures = false;
   GuardArgs guard;
@@ -90,6 +91,7 @@ int fuzz_main(const FuzzArgs& args) {
   options.run.impl = args.impl;
   options.run.kv = args.kv;
   options.run.mutant = args.mutant;
+  options.run.ignored_properties = args.ignored_properties;
   options.jobs = jobs_to_use(args.jobs);
   options.run.guard = guard_options(args.guard, options.jobs);
   options.run.fibers_max = args.guard.fibers_max;
@@ -107,13 +109,19 @@ int fuzz_main(const FuzzArgs& args) {
     fmt::print(stderr, "raftsim: {}\n", result.usage_error);
     return kExitUsage;
   }
-  fuzz::CampaignInfo info{source->name(),     args.impl,
-                          args.mutant,        args.seed_start,
-                          args.seeds,         *shard,
-                          options.jobs,       args.determinism_fraction,
-                          args.time_budget_s, args.failures_max,
-                          args.out_dir};
-  info.kv = args.kv;
+  fuzz::CampaignInfo info{source->name(),
+                          args.impl,
+                          args.mutant,
+                          args.seed_start,
+                          args.seeds,
+                          *shard,
+                          options.jobs,
+                          args.determinism_fraction,
+                          args.time_budget_s,
+                          args.failures_max,
+                          args.out_dir,
+                          args.kv,
+                          args.ignored_properties};
   return print_outcome(info, result, args);
 }
 
@@ -158,6 +166,7 @@ void add_fuzz_command(CLI::App& app, Action& action) {
   cmd->add_option("--impl", args->impl, "Raft implementation")->capture_default_str();
   cmd->add_option("--kv", args->kv, "KV service on every node")->capture_default_str();
   cmd->add_option("--mutant", args->mutant, "A named mutant of the implementation");
+  add_ignore_property_option(cmd, args->ignored_properties);
   cmd->add_flag("--json", args->json, "Print the summary as one JSON object");
   add_guard_options(cmd, args->guard);
   cmd->footer(

@@ -33,6 +33,7 @@ struct RunArgs {
   std::string impl = "reference";
   std::string kv = "reference";
   std::string mutant;
+  std::vector<std::string> ignored_properties;  // run: --ignore-property; replay: the report's
   // replay only: run the report's scenario and seed with another implementation, KV service or
   // mutant.
   std::optional<std::string> impl_override;
@@ -53,6 +54,7 @@ scenarios::RunOptions run_options(const RunArgs& args, const scenarios::Scenario
   options.impl = args.impl;
   options.kv = args.kv;
   options.mutant = args.mutant;
+  options.ignored_properties = args.ignored_properties;
   options.record_trace = !args.trace_path.empty() || !args.perfetto_path.empty();
   options.guard = guard_options(args.guard);
   options.fibers_max = args.guard.fibers_max;
@@ -175,6 +177,7 @@ int replay(const RunArgs& args) {
   run_args.impl = args.impl_override.value_or(report.impl);
   run_args.kv = args.kv_override.value_or(report.kv);
   run_args.mutant = args.mutant_override.value_or(report.mutant);
+  run_args.ignored_properties = report.ignored_properties;  // the report's checks, as it ran
   // The report's fiber cap reproduces its run; --fibers-max (or $RAFTSIM_FIBERS_MAX) overrides it.
   if (run_args.guard.fibers_max == 0) run_args.guard.fibers_max = report.fibers_max;
   // With other code the run is a comparison, not a reproduction: its fingerprint may differ.
@@ -288,6 +291,7 @@ void add_run_command(CLI::App& app, Action& action) {
   cmd->add_option("--impl", args->impl, "Raft implementation")->capture_default_str();
   cmd->add_option("--kv", args->kv, "KV service on every node")->capture_default_str();
   cmd->add_option("--mutant", args->mutant, "A named mutant of the implementation");
+  add_ignore_property_option(cmd, args->ignored_properties);
   cmd->add_option("--report", args->report_path, "Write a failure report (any status) here");
   add_common(cmd, *args);
   add_guard_options(cmd, args->guard);

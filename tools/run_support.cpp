@@ -15,6 +15,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "checkers/safety.h"
 #include "input/escape.h"
 #include "input/file.h"
 #include "scenarios/library.h"
@@ -70,6 +71,7 @@ nlohmann::ordered_json result_json(const std::string& scenario, uint64_t seed,
   j["mutant"] = options.mutant.empty() ? nlohmann::ordered_json(nullptr)
                                        : nlohmann::ordered_json(options.mutant);
   j["status"] = scenarios::to_string(result.status);
+  if (!result.ignored_violations.empty()) j["ignored_violations"] = result.ignored_violations;
   j["fingerprint"] = fmt::format("{:016x}", result.fingerprint);
   j["sim_ms"] = result.stats.simulated.ms();
   j["wall_ms"] = result.wall_ms;
@@ -101,6 +103,9 @@ std::string run_command_line(const std::string& scenario, uint64_t seed,
   if (options.kv != "reference") line += " --kv " + views::shell_quote(options.kv);
   if (!options.mutant.empty()) line += " --mutant " + views::shell_quote(options.mutant);
   if (options.fibers_max != 0) line += fmt::format(" --fibers-max {}", options.fibers_max);
+  for (const std::string& property : options.ignored_properties) {
+    line += " --ignore-property " + views::shell_quote(property);
+  }
   return line;
 }
 
@@ -117,6 +122,10 @@ std::string result_text(const std::string& scenario, uint64_t seed,
       result.stats.events, result.stats.messages_sent, result.timeline.size(), result.operations,
       result.operations_ok, result.linearizability, result.leaderless_polls, result.monitor_polls,
       fmt::format("{:016x}", result.fingerprint));
+  for (const auto& [property, count] : result.ignored_violations) {
+    text += fmt::format("  ignored (--ignore-property): {} violated {} time{}\n", property, count,
+                        count == 1 ? "" : "s");
+  }
   if (result.failure) {
     text += fmt::format("  failure: {} ({}) at {}: {}\n",
                         scenarios::to_string(result.failure->status), result.failure->property,
@@ -252,6 +261,14 @@ std::string write_new_file(const std::string& path,
 
 static_assert(scenarios::kFibersMaxMax == 10'000'000, "fibers_max_validator's bound");
 
+void add_ignore_property_option(CLI::App* cmd, std::vector<std::string>& properties) {
+  cmd->add_option("--ignore-property", properties,
+                  "Count violations of this safety property instead of failing on them, and go "
+                  "on checking (a known bug of the code under test; repeatable)")
+      ->check(CLI::IsMember(checkers::SafetyChecker::properties()))
+      ->allow_extra_args(false);  // one name per --ignore-property (names have spaces)
+}
+
 void add_guard_options(CLI::App* cmd, GuardArgs& args) {
   cmd->add_option("--seed-timeout-s", args.seed_timeout_s,
                   "Wall seconds a run may take before it stops as 'resource' (exit 7); 0 = none")
@@ -284,6 +301,7 @@ std::function<std::string(uint64_t seed)> rerun_note(const std::string& scenario
   code.kv = options.kv;
   code.mutant = options.mutant;
   code.fibers_max = options.fibers_max;
+  code.ignored_properties = options.ignored_properties;
   return [scenario, code](uint64_t seed) {
     return "run it again with: " + run_command_line(scenario, seed, code);
   };

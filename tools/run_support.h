@@ -50,6 +50,9 @@ struct GuardArgs {
   uint64_t fibers_max = 0;
 };
 void add_guard_options(CLI::App* cmd, GuardArgs& args);
+// --ignore-property NAME (repeatable): a safety property (checkers/safety.h) whose violations the
+// run counts instead of failing on (scenarios::RunOptions::ignored_properties).
+void add_ignore_property_option(CLI::App* cmd, std::vector<std::string>& properties);
 // With `concurrent` runs in one process (fuzz --jobs) the memory limit is theirs together:
 // seed_memory_mb * concurrent, compared with the whole process's resident size.
 sim::GuardOptions guard_options(const GuardArgs& args, unsigned concurrent = 1);

@@ -100,6 +100,7 @@ int shrink(const ShrinkArgs& args) {
   run_options.kv = report.kv;
   run_options.mutant = report.mutant;
   run_options.fibers_max = report.fibers_max;
+  run_options.ignored_properties = report.ignored_properties;
   const scenarios::Report written = scenarios::make_report(
       shrunk.scenario, shrunk.seed, run_options, shrunk.result, version_string());
   if (!write_file(out, scenarios::report_json(written, out))) return kExitBadInput;

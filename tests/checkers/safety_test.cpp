@@ -275,6 +275,49 @@ TEST_CASE("safety: a leader committing an entry of an earlier term breaks Leader
   CHECK(p.violations[0].term == 3);
 }
 
+TEST_CASE("safety: an ignored property is counted, and checking goes on to the next violation") {
+  Probe p;
+  auto& c = p.checker;
+  c.ignore({"Leader Commit Rule"});
+  healthy_start(c);
+  c.on_append(0, 3, 1, 1, cmd(30));
+  c.on_role(0, 2, Role::candidate);
+  c.on_persist(0, 2, 0, 3);
+  c.on_vote(0, 2, 0);
+  c.on_vote(2, 2, 0);
+  c.on_role(0, 2, Role::leader);
+  c.on_append(0, 4, 2, 1, cmd(40));
+  c.on_commit(0, 4);
+  c.on_append(0, 5, 2, 2, cmd(50));
+  c.on_role(0, 3, Role::candidate);
+  c.on_persist(0, 3, 0, 5);
+  c.on_vote(0, 3, 0);
+  c.on_vote(1, 3, 0);
+  c.on_role(0, 3, Role::leader);
+  c.on_commit(0, 5);  // the same breach as above, ignored this time
+  CHECK(p.violations.empty());
+  CHECK(c.ignored().at("Leader Commit Rule") == 1);
+  // The commit was taken: a later leader without entry 5 breaks Leader Completeness.
+  c.on_role(1, 4, Role::candidate);
+  c.on_persist(1, 4, 1, 3);
+  c.on_vote(1, 4, 1);
+  c.on_vote(2, 4, 1);
+  c.on_role(1, 4, Role::leader);
+  REQUIRE(p.property() == "Leader Completeness");
+}
+
+TEST_CASE("safety: only known properties can be ignored, and the list names every reported one") {
+  Probe p;
+  CHECK_THROWS_WITH(p.checker.ignore({"Leader Commit Rules"}),
+                    Catch::Contains("unknown safety property 'Leader Commit Rules'") &&
+                        Catch::Contains("Vote Quorum"));
+  CHECK(checkers::SafetyChecker::properties().size() == 13);
+  for (const std::string& property : checkers::SafetyChecker::properties()) {
+    checkers::SafetyChecker checker(3, nullptr);
+    CHECK_NOTHROW(checker.ignore({property}));
+  }
+}
+
 TEST_CASE("safety: a leader without a majority of votes in its term breaks Vote Quorum") {
   Probe p;
   auto& c = p.checker;

@@ -118,6 +118,9 @@ std::string summary_text(const CampaignInfo& info, const CampaignResult& result)
       info.seed_start, info.seed_start + info.seeds - 1, info.shard.index, info.shard.count,
       result.seeds_planned, info.impl, info.kv == "reference" ? "" : " kv " + info.kv,
       info.mutant.empty() ? "" : " mutant " + info.mutant, info.jobs, info.jobs == 1 ? "" : "s");
+  for (const std::string& property : info.ignored_properties) {
+    text += fmt::format("  ignoring violations of {} (--ignore-property)\n", property);
+  }
   std::string kinds;
   for (const auto& [kind, count] : totals.by_kind) {
     kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", kind, count);
@@ -173,6 +176,7 @@ nlohmann::ordered_json summary_json(const CampaignInfo& info, const CampaignResu
   j["kv"] = info.kv;
   j["mutant"] =
       info.mutant.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(info.mutant);
+  j["ignored_properties"] = info.ignored_properties;
   j["seed_start"] = info.seed_start;
   j["seeds"] = info.seeds;
   j["shard"] = fmt::format("{}/{}", info.shard.index, info.shard.count);

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "tools/fuzz/campaign.h"
 #include "tools/fuzz/seed_plan.h"
@@ -39,6 +40,7 @@ struct CampaignInfo {
   uint64_t failures_max = 0;
   std::string out_dir;
   std::string kv = "reference";
+  std::vector<std::string> ignored_properties;  // --ignore-property
 };
 
 int campaign_exit_code(const CampaignResult& result);
