@@ -41,6 +41,26 @@ void* library_copy(const Bytes& bytes) {
   return block;
 }
 
+// The entries in the library's heap as its own transport and disk code deliver them: one array,
+// and one batch holding every entry's data, which the library frees when it is done with them.
+// nullptr for none.
+raft_entry* library_entries(const std::vector<WireEntry>& entries) {
+  if (entries.empty()) return nullptr;
+  size_t total = 0;
+  for (const WireEntry& entry : entries) total += entry.data.size();
+  auto* batch = static_cast<uint8_t*>(raft_malloc(total == 0 ? 1 : total));
+  auto* array = static_cast<raft_entry*>(raft_calloc(entries.size(), sizeof(raft_entry)));
+  RAFTSIM_ASSERT(batch != nullptr && array != nullptr);
+  size_t offset = 0;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const WireEntry& entry = entries[i];
+    if (!entry.data.empty()) std::memcpy(batch + offset, entry.data.data(), entry.data.size());
+    array[i] = {entry.term, entry.type, {batch + offset, entry.data.size()}, batch};
+    offset += entry.data.size();
+  }
+  return array;
+}
+
 // The durable state, as the journal in the persister describes it.
 struct Durable {
   uint64_t term = 0;
@@ -235,6 +255,8 @@ class CanonicalPeer final : public Peer {
   }
   void report_state();
   void build_configuration(raft_configuration* configuration);
+  // The durable snapshot as the library takes it (load, snapshot_get), in its heap.
+  raft_snapshot* durable_snapshot();
 
   // Queues work for the I/O fiber, which runs it in order on the node.
   void post(std::function<void()> work);
@@ -395,6 +417,23 @@ void CanonicalPeer::boot() {
       RAFTSIM_ASSERT(started == 0);
     });
   });
+}
+
+raft_snapshot* CanonicalPeer::durable_snapshot() {
+  RAFTSIM_ASSERT(durable_.base.has_value());
+  const Base& base = *durable_.base;
+  auto* snapshot = static_cast<raft_snapshot*>(raft_calloc(1, sizeof(raft_snapshot)));
+  RAFTSIM_ASSERT(snapshot != nullptr);
+  snapshot->index = base.index;
+  snapshot->term = base.term;
+  build_configuration(&snapshot->configuration);
+  snapshot->configuration_index = base.configuration_index;
+  const Bytes image = sim::wire::encode(Image{base.meta, ctx_.persister->read_snapshot()});
+  snapshot->bufs = static_cast<raft_buffer*>(raft_malloc(sizeof(raft_buffer)));
+  RAFTSIM_ASSERT(snapshot->bufs != nullptr);
+  snapshot->bufs[0] = {library_copy(image), image.size()};
+  snapshot->n_bufs = 1;
+  return snapshot;
 }
 
 void CanonicalPeer::build_configuration(raft_configuration* configuration) {
@@ -661,27 +700,7 @@ std::optional<Bytes> CanonicalPeer::receive(const Bytes& bytes) {
         m.prev_log_term = in.prev_log_term;
         m.leader_commit = in.leader_commit;
         m.n_entries = static_cast<unsigned>(in.entries.size());
-        m.entries = nullptr;
-        if (!in.entries.empty()) {
-          // As the library's own transport delivers them: one array, and one batch holding
-          // every entry's data, which the library frees when it is done with the entries.
-          size_t total = 0;
-          for (const WireEntry& entry : in.entries) total += entry.data.size();
-          auto* batch = static_cast<uint8_t*>(raft_malloc(total == 0 ? 1 : total));
-          m.entries = static_cast<raft_entry*>(raft_calloc(in.entries.size(), sizeof(raft_entry)));
-          RAFTSIM_ASSERT(batch != nullptr && m.entries != nullptr);
-          size_t offset = 0;
-          for (size_t i = 0; i < in.entries.size(); ++i) {
-            const WireEntry& entry = in.entries[i];
-            if (!entry.data.empty())
-              std::memcpy(batch + offset, entry.data.data(), entry.data.size());
-            m.entries[i].term = entry.term;
-            m.entries[i].type = entry.type;
-            m.entries[i].buf = {batch + offset, entry.data.size()};
-            m.entries[i].batch = batch;
-            offset += entry.data.size();
-          }
-        }
+        m.entries = library_entries(in.entries);
         break;
       }
       case RAFT_IO_APPEND_ENTRIES_RESULT:
@@ -727,18 +746,7 @@ int CanonicalPeer::io_load(raft_io* io, raft_term* term, raft_id* voted_for,
     const Base& base = *durable.base;
     base_index = base.index;
     base_position = {base.meta.commands, base.meta.command_term};
-    auto* s = static_cast<raft_snapshot*>(raft_calloc(1, sizeof(raft_snapshot)));
-    RAFTSIM_ASSERT(s != nullptr);
-    s->index = base.index;
-    s->term = base.term;
-    self.build_configuration(&s->configuration);
-    s->configuration_index = base.configuration_index;
-    const Bytes image = sim::wire::encode(Image{base.meta, self.ctx_.persister->read_snapshot()});
-    s->bufs = static_cast<raft_buffer*>(raft_malloc(sizeof(raft_buffer)));
-    RAFTSIM_ASSERT(s->bufs != nullptr);
-    s->bufs[0] = {library_copy(image), image.size()};
-    s->n_bufs = 1;
-    *snapshot = s;
+    *snapshot = self.durable_snapshot();
   }
   *start_index = durable.entries.empty() ? base_index + 1 : durable.first;
   self.mirror_.reset(base_index, base_position, *start_index);
@@ -749,23 +757,9 @@ int CanonicalPeer::io_load(raft_io* io, raft_term* term, raft_id* voted_for,
   }
   self.mirror_.set_start({base_position.commands - commands_before_base, 0});
   *n_entries = durable.entries.size();
-  *entries = nullptr;
-  if (!durable.entries.empty()) {
-    size_t total = 0;
-    for (const WireEntry& entry : durable.entries) total += entry.data.size();
-    auto* batch = static_cast<uint8_t*>(raft_malloc(total == 0 ? 1 : total));
-    auto* loaded =
-        static_cast<raft_entry*>(raft_calloc(durable.entries.size(), sizeof(raft_entry)));
-    RAFTSIM_ASSERT(batch != nullptr && loaded != nullptr);
-    size_t offset = 0;
-    for (size_t i = 0; i < durable.entries.size(); ++i) {
-      const WireEntry& entry = durable.entries[i];
-      if (!entry.data.empty()) std::memcpy(batch + offset, entry.data.data(), entry.data.size());
-      loaded[i] = {entry.term, entry.type, {batch + offset, entry.data.size()}, batch};
-      offset += entry.data.size();
-      self.mirror_.push(entry.term, entry.type == RAFT_COMMAND);
-    }
-    *entries = loaded;
+  *entries = library_entries(durable.entries);
+  for (const WireEntry& entry : durable.entries) {
+    self.mirror_.push(entry.term, entry.type == RAFT_COMMAND);
   }
   // The restored log, as the observer's contract asks at boot.
   if (base_position.commands > 0) {
@@ -880,24 +874,8 @@ int CanonicalPeer::io_snapshot_put(raft_io* io, unsigned trailing, raft_io_snaps
 int CanonicalPeer::io_snapshot_get(raft_io* io, raft_io_snapshot_get* req,
                                    raft_io_snapshot_get_cb cb) {
   CanonicalPeer& self = of(io);
-  self.post([&self, req, cb] {
-    self.inside([&self, req, cb] {
-      RAFTSIM_ASSERT(self.durable_.base.has_value());
-      const Base& base = *self.durable_.base;
-      auto* s = static_cast<raft_snapshot*>(raft_calloc(1, sizeof(raft_snapshot)));
-      RAFTSIM_ASSERT(s != nullptr);
-      s->index = base.index;
-      s->term = base.term;
-      self.build_configuration(&s->configuration);
-      s->configuration_index = base.configuration_index;
-      const Bytes image = sim::wire::encode(Image{base.meta, self.ctx_.persister->read_snapshot()});
-      s->bufs = static_cast<raft_buffer*>(raft_malloc(sizeof(raft_buffer)));
-      RAFTSIM_ASSERT(s->bufs != nullptr);
-      s->bufs[0] = {library_copy(image), image.size()};
-      s->n_bufs = 1;
-      cb(req, s, 0);
-    });
-  });
+  self.post(
+      [&self, req, cb] { self.inside([&self, req, cb] { cb(req, self.durable_snapshot(), 0); }); });
   return 0;
 }
 
