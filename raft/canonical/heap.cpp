@@ -92,9 +92,6 @@ void Heap::install() {
 Heap* Heap::current() { return current_heap; }
 void Heap::make_current(Heap* heap) { current_heap = heap; }
 
-Heap::Scope::Scope(Heap& heap) : previous_(current_heap) { current_heap = &heap; }
-Heap::Scope::~Scope() { current_heap = previous_; }
-
 void Heap::link(Header* header) {
   header->owner = this;
   header->previous = nullptr;

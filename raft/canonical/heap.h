@@ -5,13 +5,13 @@
 // Contract.
 // - install() sets the library's allocator (raft_heap_set) once per process; it is safe from any
 //   thread, and several instances on several threads may run at once.
-// - While a Heap::Scope for a heap is alive on a thread, the library's allocations on that thread
-//   are recorded in that heap. A block is freed through its own header whichever scope is
-//   current, so memory may cross instances (it never does in the adapter) without confusion.
-//   With no scope current a block is recorded nowhere (freed only by raft_free).
+// - While a heap is current on a thread (make_current), the library's allocations on that thread
+//   are recorded in it. A block is freed through its own header whichever heap is current, so
+//   memory may cross instances (it never does in the adapter) without confusion. With no heap
+//   current a block is recorded nowhere (freed only by raft_free).
 // - ~Heap frees every block still recorded in it.
-// - Scopes nest: a scope restores the previous heap when it ends. A fiber that blocks inside the
-//   library must enter its scope again when it resumes (another fiber may have run a scope).
+// - A fiber that blocks inside the library must make its heap current again when it resumes
+//   (another fiber may have made another one current meanwhile).
 #pragma once
 
 #include <cstddef>
@@ -27,20 +27,9 @@ class Heap {
 
   static void install();
 
-  class Scope {
-   public:
-    explicit Scope(Heap& heap);
-    ~Scope();
-    Scope(const Scope&) = delete;
-    Scope& operator=(const Scope&) = delete;
-
-   private:
-    Heap* previous_;
-  };
-
   size_t blocks() const { return blocks_; }
   static Heap* current();
-  static void make_current(Heap* heap);
+  static void make_current(Heap* heap);  // nullptr: none
 
   struct Header;
   void link(Header* header);
