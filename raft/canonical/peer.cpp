@@ -218,6 +218,39 @@ class Mirror {
   std::vector<Entry> entries_;
 };
 
+// Work for one fiber of the node, in order: push() never blocks; pop() waits for an item, and
+// returns nullopt once the queue is stopped (the peer was killed), waking a waiting fiber.
+template <class T>
+class Queue {
+ public:
+  explicit Queue(std::string name) : ready_(0, std::move(name)) {}
+
+  void push(T item) {
+    items_.push_back(std::move(item));
+    ready_.release();
+  }
+  std::optional<T> pop() {
+    for (;;) {
+      ready_.acquire();
+      if (stopped_) return std::nullopt;
+      if (items_.empty()) continue;  // cleared since it was pushed
+      T item = std::move(items_.front());
+      items_.pop_front();
+      return item;
+    }
+  }
+  void clear() { items_.clear(); }
+  void stop() {
+    stopped_ = true;
+    ready_.release();
+  }
+
+ private:
+  std::deque<T> items_;
+  sim::Semaphore ready_;
+  bool stopped_ = false;
+};
+
 class CanonicalPeer final : public Peer {
  public:
   explicit CanonicalPeer(PeerContext context);
@@ -265,7 +298,6 @@ class CanonicalPeer final : public Peer {
   void disk_loop();
   void apply_loop();
   void tick_loop();
-  void enqueue_apply(ApplyMsg msg);
   std::optional<Bytes> receive(const Bytes& bytes);
   void restore_image(Image image);
 
@@ -322,10 +354,8 @@ class CanonicalPeer final : public Peer {
   uint64_t io_term_ = 0;  // the term of the last set_term (what a vote is cast in)
   Mirror mirror_;
   Durable durable_;
-  std::deque<std::function<void()>> io_queue_;
-  sim::Semaphore io_ready_{0, "canonical io"};
-  std::deque<DiskOp> disk_queue_;
-  sim::Semaphore disk_ready_{0, "canonical disk"};
+  Queue<std::function<void()>> io_queue_{"canonical io"};
+  Queue<DiskOp> disk_queue_{"canonical disk"};
   sim::Semaphore disk_synced_{0, "canonical sync"};
 
   // The state machine: what goes to the service.
@@ -336,8 +366,7 @@ class CanonicalPeer final : public Peer {
   Bytes service_bytes_;
   uint64_t taken_index_ = 0;       // the service snapshot in the library's last snapshot
   std::vector<TailCommand> tail_;  // commands service_index_ + 1 .. applied_
-  std::deque<ApplyMsg> apply_queue_;
-  sim::Semaphore apply_ready_{0, "canonical apply"};
+  Queue<ApplyMsg> apply_queue_{"canonical apply"};
   uint64_t delivered_ = 0;  // the last command index the service was given
 
   // What the observer was told.
@@ -501,32 +530,25 @@ void CanonicalPeer::snapshot(Index index, const Bytes& snapshot) {
 
 void CanonicalPeer::kill() {
   killed_ = true;
-  io_ready_.release();
-  apply_ready_.release();
+  io_queue_.stop();
+  apply_queue_.stop();
 }
 
 // --- Fibers ---------------------------------------------------------------------------------
 
-void CanonicalPeer::post(std::function<void()> work) {
-  io_queue_.push_back(std::move(work));
-  io_ready_.release();
-}
+void CanonicalPeer::post(std::function<void()> work) { io_queue_.push(std::move(work)); }
 
 void CanonicalPeer::io_loop() {
   for (;;) {
-    io_ready_.acquire();
-    if (killed_) return;
-    if (io_queue_.empty()) continue;
-    std::function<void()> work = std::move(io_queue_.front());
-    io_queue_.pop_front();
-    work();
+    std::optional<std::function<void()>> work = io_queue_.pop();
+    if (!work.has_value()) return;
+    (*work)();
   }
 }
 
 void CanonicalPeer::disk(DiskOp op) {
   const bool wait = op.wait;
-  disk_queue_.push_back(std::move(op));
-  disk_ready_.release();
+  disk_queue_.push(std::move(op));
   if (!wait) return;
   disk_synced_.acquire();
   Heap::make_current(&heap_);  // other fibers ran meanwhile
@@ -534,9 +556,7 @@ void CanonicalPeer::disk(DiskOp op) {
 
 void CanonicalPeer::disk_loop() {
   for (;;) {
-    disk_ready_.acquire();
-    DiskOp op = std::move(disk_queue_.front());
-    disk_queue_.pop_front();
+    DiskOp op = std::move(*disk_queue_.pop());  // never stopped: the disk runs until the crash
     if (op.snapshot.has_value()) {
       Durable next = durable_;
       next.install(std::move(*op.snapshot), op.trailing);
@@ -565,18 +585,11 @@ void CanonicalPeer::tick_loop() {
   }
 }
 
-void CanonicalPeer::enqueue_apply(ApplyMsg msg) {
-  apply_queue_.push_back(std::move(msg));
-  apply_ready_.release();
-}
-
 void CanonicalPeer::apply_loop() {
   for (;;) {
-    apply_ready_.acquire();
-    if (killed_) return;
-    if (apply_queue_.empty()) continue;
-    ApplyMsg msg = std::move(apply_queue_.front());
-    apply_queue_.pop_front();
+    std::optional<ApplyMsg> next = apply_queue_.pop();
+    if (!next.has_value()) return;
+    ApplyMsg msg = std::move(*next);
     if (msg.command_valid) {
       if (msg.command_index <= delivered_) continue;  // a snapshot covered it
       RAFTSIM_ASSERT(msg.command_index == delivered_ + 1);
@@ -919,7 +932,7 @@ int CanonicalPeer::fsm_apply(raft_fsm* fsm, const raft_buffer* buf, void** resul
   msg.command = std::move(command);
   msg.command_index = at->commands;
   msg.command_term = at->command_term;
-  self.enqueue_apply(std::move(msg));
+  self.apply_queue_.push(std::move(msg));
   *result = nullptr;
   return 0;
 }
@@ -967,7 +980,7 @@ void CanonicalPeer::restore_image(Image image) {
     msg.snapshot = std::move(image.service);
     msg.snapshot_index = meta.service_index;
     msg.snapshot_term = meta.service_term;
-    enqueue_apply(std::move(msg));
+    apply_queue_.push(std::move(msg));
   }
   uint64_t index = meta.service_index;
   for (const TailCommand& command : meta.tail) {
@@ -976,7 +989,7 @@ void CanonicalPeer::restore_image(Image image) {
     msg.command = command.command;
     msg.command_index = ++index;
     msg.command_term = command.term;
-    enqueue_apply(std::move(msg));
+    apply_queue_.push(std::move(msg));
   }
   tail_ = std::move(meta.tail);
 }

@@ -41,6 +41,28 @@ void healthy_start(checkers::SafetyChecker& c) {
   }
 }
 
+// Node 0 leads term 2 and commits entries 3 (term 1) and 4 (term 2) with entry 4, as Raft does;
+// then, leading term 3, it commits entry 5 (term 2) by counting replicas, breaking the Leader
+// Commit Rule with its last event only.
+void leader_commits_an_earlier_terms_entry(checkers::SafetyChecker& c) {
+  healthy_start(c);
+  c.on_append(0, 3, 1, 1, cmd(30));  // term 1, not yet committed
+  c.on_role(0, 2, Role::candidate);
+  c.on_persist(0, 2, 0, 3);
+  c.on_vote(0, 2, 0);
+  c.on_vote(2, 2, 0);
+  c.on_role(0, 2, Role::leader);
+  c.on_append(0, 4, 2, 1, cmd(40));
+  c.on_commit(0, 4);  // index 3 commits with its own-term entry 4: fine
+  c.on_append(0, 5, 2, 2, cmd(50));
+  c.on_role(0, 3, Role::candidate);
+  c.on_persist(0, 3, 0, 5);
+  c.on_vote(0, 3, 0);
+  c.on_vote(1, 3, 0);
+  c.on_role(0, 3, Role::leader);
+  c.on_commit(0, 5);  // index 5 is of term 2, counted in term 3
+}
+
 }  // namespace
 
 TEST_CASE("safety: a healthy run with a conflict, a snapshot and a restart reports nothing") {
@@ -253,23 +275,7 @@ TEST_CASE("safety: a vote granted before it is saved breaks Vote Durability") {
 TEST_CASE("safety: a leader committing an entry of an earlier term breaks Leader Commit Rule") {
   Probe p;
   auto& c = p.checker;
-  healthy_start(c);
-  c.on_append(0, 3, 1, 1, cmd(30));  // term 1, not yet committed
-  c.on_role(0, 2, Role::candidate);
-  c.on_persist(0, 2, 0, 3);
-  c.on_vote(0, 2, 0);
-  c.on_vote(2, 2, 0);
-  c.on_role(0, 2, Role::leader);
-  c.on_append(0, 4, 2, 1, cmd(40));
-  c.on_commit(0, 4);  // index 3 commits with its own-term entry 4: fine
-  CHECK(p.violations.empty());
-  c.on_append(0, 5, 2, 2, cmd(50));
-  c.on_role(0, 3, Role::candidate);
-  c.on_persist(0, 3, 0, 5);
-  c.on_vote(0, 3, 0);
-  c.on_vote(1, 3, 0);
-  c.on_role(0, 3, Role::leader);
-  c.on_commit(0, 5);  // index 5 is of term 2, counted in term 3
+  leader_commits_an_earlier_terms_entry(c);  // reported at entry 5: entry 4's commit was fine
   REQUIRE(p.property() == "Leader Commit Rule");
   CHECK(p.violations[0].index == 5);
   CHECK(p.violations[0].term == 3);
@@ -279,22 +285,7 @@ TEST_CASE("safety: an ignored property is counted, and checking goes on to the n
   Probe p;
   auto& c = p.checker;
   c.ignore({"Leader Commit Rule"});
-  healthy_start(c);
-  c.on_append(0, 3, 1, 1, cmd(30));
-  c.on_role(0, 2, Role::candidate);
-  c.on_persist(0, 2, 0, 3);
-  c.on_vote(0, 2, 0);
-  c.on_vote(2, 2, 0);
-  c.on_role(0, 2, Role::leader);
-  c.on_append(0, 4, 2, 1, cmd(40));
-  c.on_commit(0, 4);
-  c.on_append(0, 5, 2, 2, cmd(50));
-  c.on_role(0, 3, Role::candidate);
-  c.on_persist(0, 3, 0, 5);
-  c.on_vote(0, 3, 0);
-  c.on_vote(1, 3, 0);
-  c.on_role(0, 3, Role::leader);
-  c.on_commit(0, 5);  // the same breach as above, ignored this time
+  leader_commits_an_earlier_terms_entry(c);  // ignored this time
   CHECK(p.violations.empty());
   CHECK(c.ignored().at("Leader Commit Rule") == 1);
   // The commit was taken: a later leader without entry 5 breaks Leader Completeness.
