@@ -89,7 +89,6 @@ void Heap::install() {
   std::call_once(once, [] { libraft::raft_heap_set(&library_heap); });
 }
 
-Heap* Heap::current() { return current_heap; }
 void Heap::make_current(Heap* heap) { current_heap = heap; }
 
 void Heap::link(Header* header) {

@@ -28,7 +28,6 @@ class Heap {
   static void install();
 
   size_t blocks() const { return blocks_; }
-  static Heap* current();
   static void make_current(Heap* heap);  // nullptr: none
 
   struct Header;

@@ -351,7 +351,6 @@ class CanonicalPeer final : public Peer {
   unsigned tick_ms_ = 0;
   raft_io_tick_cb tick_cb_ = nullptr;
   raft_io_recv_cb recv_cb_ = nullptr;
-  uint64_t io_term_ = 0;  // the term of the last set_term (what a vote is cast in)
   Mirror mirror_;
   Durable durable_;
   Queue<std::function<void()>> io_queue_{"canonical io"};
@@ -751,7 +750,6 @@ int CanonicalPeer::io_load(raft_io* io, raft_term* term, raft_id* voted_for,
   const Durable& durable = self.durable_;
   *term = durable.term;
   *voted_for = durable.vote;
-  self.io_term_ = durable.term;
   *snapshot = nullptr;
   Mirror::Position base_position;
   uint64_t base_index = 0;
@@ -817,7 +815,6 @@ int CanonicalPeer::io_bootstrap(raft_io* io, const raft_configuration* configura
 
 int CanonicalPeer::io_set_term(raft_io* io, raft_term term) {
   CanonicalPeer& self = of(io);
-  self.io_term_ = term;
   self.disk({Record{Record::term, term, {}, std::nullopt}, std::nullopt, 0, {}, {}, true});
   return 0;
 }
@@ -825,7 +822,9 @@ int CanonicalPeer::io_set_term(raft_io* io, raft_term term) {
 int CanonicalPeer::io_set_vote(raft_io* io, raft_id server_id) {
   CanonicalPeer& self = of(io);
   self.disk({Record{Record::vote, server_id, {}, std::nullopt}, std::nullopt, 0, {}, {}, true});
-  if (server_id != 0) self.observer_.on_vote(self.me_, self.io_term_, node_of(server_id));
+  // set_term blocks until durable and the disk keeps issue order: the durable term is the one
+  // this vote is cast in.
+  if (server_id != 0) self.observer_.on_vote(self.me_, self.durable_.term, node_of(server_id));
   return 0;
 }
 
