@@ -7,17 +7,20 @@
 // <this executable's directory>/../libexec/raftsim/labs (an installed raftsim), else the build
 // tree's tests/lab (RAFTSIM_LAB_DIR_DEFAULT, set by CMake). It asks each program for its test names
 // (`--list-test-names-only`), then runs every selected (test, seed) as its own child process
-// (posix_spawn, no shell) with RAFTSIM_SEED, RAFTSIM_IMPL, RAFTSIM_KV and, if given, RAFTSIM_MUTANT
-// and RAFTSIM_FIBERS_MAX in its environment, on --jobs concurrent workers, each with a wall-time
-// limit after which it is killed and counted as failed ("timed out"). Results are collected and
-// then printed in a fixed order (part, test name, seed), so the report does not depend on --jobs or
-// on which child ends first; only the wall-time figures vary between runs.
+// (posix_spawn, no shell) with RAFTSIM_SEED, RAFTSIM_IMPL, RAFTSIM_KV and, if given,
+// RAFTSIM_MUTANT, RAFTSIM_FIBERS_MAX and RAFTSIM_IGNORE_PROPERTY (--ignore-property, comma-joined)
+// in its environment, on --jobs concurrent workers, each with a wall-time limit after which it is
+// killed and counted as failed ("timed out"). Results are collected and then printed in a fixed
+// order (part, test name, seed), so the report does not depend on --jobs or on which child ends
+// first; only the wall-time figures vary between runs.
 //
 // Output: progress on stderr (one rewritten line on a terminal; otherwise a plain line every few
 // seconds); on stdout a table (test, part, passed/run, pass rate, median wall ms), then each
 // failing (test, seed) as the command a user types to reproduce it, with the first failure line of
-// its output, then one summary line. --json prints one JSON object instead; --quiet prints no
-// progress and no table rows for tests that passed every run.
+// its output, then one summary line. With --ignore-property the table has a column counting the
+// runs that violated an ignored property (their lab program's "ignored" line). --json prints one
+// JSON object instead; --quiet prints no progress and no table rows for tests that passed every
+// run.
 //
 // Exit codes: 0 when every run passed; 7 when every failing run failed as kind "resource" (the
 // fiber cap, a stack the system would not map, std::bad_alloc: the harness prints each failure's
@@ -62,6 +65,7 @@
 #include "raft/kv/registry.h"
 #include "raft/registry.h"
 #include "tools/command.h"
+#include "tools/run_support.h"
 #include "views/reproduce.h"
 
 extern char** environ;
@@ -90,6 +94,8 @@ struct LabCommandOptions {
   std::string kv = "reference";  // the 4A/4B KV service, passed through as RAFTSIM_KV
   std::string mutant;            // "" = none; passed through as RAFTSIM_MUTANT
   uint64_t fibers_max = 0;       // 0 = the default; else passed through as RAFTSIM_FIBERS_MAX
+  // --ignore-property, passed through comma-joined as RAFTSIM_IGNORE_PROPERTY
+  std::vector<std::string> ignored_properties;
   int timeout_s = 120;
   std::string lab_dir;  // "" = RAFTSIM_LAB_DIR, else found (lab_directory)
   bool json = false;
@@ -311,6 +317,7 @@ struct LabRun {
   std::string message;    // the first failure line, when it failed
   std::string kind;       // the failure's kind as the lab program printed it ("resource", ...)
   std::string artifacts;  // the directory of the failure's artifacts, as the program printed it
+  bool broke_ignored = false;  // it violated an ignored property (the harness's "ignored" line)
   double wall_ms = 0;
 };
 
@@ -351,7 +358,8 @@ std::vector<std::string> base_environment() {
     const std::string_view text(*entry);
     const std::string_view name = text.substr(0, text.find('='));
     if (name == "RAFTSIM_SEED" || name == "RAFTSIM_SEEDS" || name == "RAFTSIM_IMPL" ||
-        name == "RAFTSIM_KV" || name == "RAFTSIM_MUTANT" || name == "RAFTSIM_FIBERS_MAX") {
+        name == "RAFTSIM_KV" || name == "RAFTSIM_MUTANT" || name == "RAFTSIM_FIBERS_MAX" ||
+        name == "RAFTSIM_IGNORE_PROPERTY") {
       continue;  // the driver sets these itself, so the reproduce command is the whole story
     }
     env.emplace_back(text);
@@ -546,6 +554,9 @@ LabRun judge(const ChildResult& result, size_t test, uint64_t seed, int timeout_
   run.seed = seed;
   run.wall_ms = result.wall_ms;
   run.passed = passed(result);
+  // tests/lab/harness.h: "[<test> seed <N>] ignored (RAFTSIM_IGNORE_PROPERTY): ..."
+  run.broke_ignored =
+      result.output.find("] ignored (RAFTSIM_IGNORE_PROPERTY): ") != std::string::npos;
   if (run.passed) return run;
   const std::string line = first_failure_line(result.output);
   // The harness's summary (tests/lab/harness.h): "seed N, kind K, fingerprint F, ..." and
@@ -575,6 +586,7 @@ std::string reproduce_command(const LabTest& test, uint64_t seed,
   run.kv = options.kv;
   run.mutant = options.mutant;
   run.fibers_max = options.fibers_max;
+  run.ignored_properties = options.ignored_properties;
   run.program = test.program_shown;
   run.test = test.name;
   return views::lab_reproduce_command(run);
@@ -583,6 +595,7 @@ std::string reproduce_command(const LabTest& test, uint64_t seed,
 struct TestSummary {
   size_t runs = 0;
   size_t passes = 0;
+  size_t broke_ignored = 0;  // runs that violated an ignored property (passed or not)
   double wall_ms_median = 0;
   double wall_ms_max = 0;
   double wall_ms_total = 0;
@@ -598,6 +611,7 @@ std::vector<TestSummary> summarize(const std::vector<LabTest>& tests,
     TestSummary& summary = summaries[run.test];
     ++summary.runs;
     summary.passes += run.passed ? 1 : 0;
+    summary.broke_ignored += run.broke_ignored ? 1 : 0;
     if (!run.passed) summary.failures.push_back(&run);
     summary.wall_ms_max = std::max(summary.wall_ms_max, run.wall_ms);
     summary.wall_ms_total += run.wall_ms;
@@ -624,15 +638,19 @@ void print_table(const LabCommandOptions& options, const std::vector<LabTest>& t
                  const std::vector<TestSummary>& summaries, size_t failed, double wall_s) {
   size_t width = 4;
   for (const LabTest& test : tests) width = std::max(width, test.name.size());
+  // With --ignore-property, a column counts the runs that violated an ignored property.
+  const bool ignoring = !options.ignored_properties.empty();
   if (!options.quiet || failed > 0) {
-    fmt::print("{:<{}}  part  passed/run  pass rate  median wall ms\n", "test", width);
+    fmt::print("{:<{}}  part  passed/run  pass rate  median wall ms{}\n", "test", width,
+               ignoring ? "  broke ignored" : "");
   }
   for (size_t i = 0; i < tests.size(); ++i) {
     const TestSummary& summary = summaries[i];
     if (options.quiet && summary.failures.empty()) continue;
-    fmt::print("{:<{}}  {:<4}  {:>10}  {:>8.1f}%  {:>14.0f}\n", tests[i].name, width,
+    fmt::print("{:<{}}  {:<4}  {:>10}  {:>8.1f}%  {:>14.0f}{}\n", tests[i].name, width,
                kParts[tests[i].part], fmt::format("{}/{}", summary.passes, summary.runs),
-               100 * pass_rate(summary), summary.wall_ms_median);
+               100 * pass_rate(summary), summary.wall_ms_median,
+               ignoring ? fmt::format("  {:>13}", summary.broke_ignored) : "");
   }
   if (failed > 0) {
     fmt::print("\nfailing runs ({}), each with the command that reproduces it:\n", failed);
@@ -648,12 +666,14 @@ void print_table(const LabCommandOptions& options, const std::vector<LabTest>& t
   for (const TestSummary& summary : summaries) runs += summary.runs;
   if (!options.quiet || failed > 0) fmt::print("\n");
   fmt::print(
-      "runs: {}, passed: {}, failed: {} (tests: {}, seeds {}..{}, impl {}{}{}, jobs {}); "
+      "runs: {}, passed: {}, failed: {} (tests: {}, seeds {}..{}, impl {}{}{}{}, jobs {}); "
       "wall {:.1f} s\n",
       runs, runs - failed, failed, tests.size(), options.seed_start,
       options.seed_start + options.seeds - 1, options.impl,
       options.kv == "reference" ? "" : ", kv " + options.kv,
-      options.mutant.empty() ? "" : ", mutant " + options.mutant, options.jobs, wall_s);
+      options.mutant.empty() ? "" : ", mutant " + options.mutant,
+      ignoring ? fmt::format(", ignoring {}", fmt::join(options.ignored_properties, ", ")) : "",
+      options.jobs, wall_s);
 }
 
 void print_json(const LabCommandOptions& options, const std::vector<LabTest>& tests,
@@ -668,6 +688,7 @@ void print_json(const LabCommandOptions& options, const std::vector<LabTest>& te
   report["seeds"] = options.seeds;
   report["jobs"] = options.jobs;
   report["timeout_s"] = options.timeout_s;
+  report["ignored_properties"] = options.ignored_properties;
   size_t runs = 0;
   nlohmann::ordered_json entries = nlohmann::ordered_json::array();
   for (size_t i = 0; i < tests.size(); ++i) {
@@ -679,6 +700,7 @@ void print_json(const LabCommandOptions& options, const std::vector<LabTest>& te
     entry["program"] = tests[i].program;
     entry["runs"] = summary.runs;
     entry["passes"] = summary.passes;
+    entry["runs_that_broke_ignored"] = summary.broke_ignored;
     entry["pass_rate"] = pass_rate(summary);
     entry["wall_ms_median"] = summary.wall_ms_median;
     entry["wall_ms_max"] = summary.wall_ms_max;
@@ -762,6 +784,10 @@ int run_lab(LabCommandOptions options) {
       if (options.fibers_max != 0) {
         spec.env.push_back(fmt::format("RAFTSIM_FIBERS_MAX={}", options.fibers_max));
       }
+      if (!options.ignored_properties.empty()) {
+        spec.env.push_back(
+            fmt::format("RAFTSIM_IGNORE_PROPERTY={}", fmt::join(options.ignored_properties, ",")));
+      }
       specs.push_back(std::move(spec));
       keys.emplace_back(test, seed);
     }
@@ -830,6 +856,7 @@ void add_lab_command(CLI::App& app, Action& action) {
                   "RAFTSIM_FIBERS_MAX (default 20000; $RAFTSIM_FIBERS_MAX)")
       ->envname("RAFTSIM_FIBERS_MAX")
       ->check(fibers_max_validator());
+  add_ignore_property_option(cmd, options->ignored_properties);
   cmd->add_option("--timeout-s", options->timeout_s,
                   "Wall-time limit of one (test, seed) in seconds; then it is killed and failed")
       ->check(CLI::Range(1, 86400))

@@ -1,6 +1,7 @@
 #include "views/reproduce.h"
 
 #include <fmt/core.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
@@ -52,6 +53,10 @@ std::string lab_reproduce_command(const LabRun& run) {
   if (!reference(run.kv)) command += "RAFTSIM_KV=" + shell_quote(run.kv) + " ";
   if (!run.mutant.empty()) command += "RAFTSIM_MUTANT=" + shell_quote(run.mutant) + " ";
   if (run.fibers_max != 0) command += fmt::format("RAFTSIM_FIBERS_MAX={} ", run.fibers_max);
+  if (!run.ignored_properties.empty()) {
+    command += "RAFTSIM_IGNORE_PROPERTY=" +
+               shell_quote(fmt::format("{}", fmt::join(run.ignored_properties, ","))) + " ";
+  }
   return command + shell_quote(run.program) + " " + shell_quote(run.test);
 }
 

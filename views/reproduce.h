@@ -4,9 +4,10 @@
 // Contract. The command is the environment a lab program reads (harness.h) followed by the program
 // and the test name, each word shell-quoted when it needs to be:
 //   RAFTSIM_SEED=N RAFTSIM_IMPL=NAME [RAFTSIM_KV=NAME] [RAFTSIM_MUTANT=NAME]
-//   [RAFTSIM_FIBERS_MAX=N] PROGRAM TEST
-// RAFTSIM_KV is left out for the reference KV service, RAFTSIM_MUTANT for none, and
-// RAFTSIM_FIBERS_MAX for the default cap (0 here). Typed in the directory it was printed in, it
+//   [RAFTSIM_FIBERS_MAX=N] [RAFTSIM_IGNORE_PROPERTY=NAME,...] PROGRAM TEST
+// RAFTSIM_KV is left out for the reference KV service, RAFTSIM_MUTANT for none,
+// RAFTSIM_FIBERS_MAX for the default cap (0 here) and RAFTSIM_IGNORE_PROPERTY when no property is
+// ignored. Typed in the directory it was printed in, it
 // runs the same (test, seed) with the same code, so it fails the same way with the same
 // fingerprint.
 #pragma once
@@ -14,17 +15,19 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace views {
 
 struct LabRun {
   uint64_t seed = 1;
   std::string impl = "reference";
-  std::string kv = "reference";  // "" counts as the reference
-  std::string mutant;            // "" = none
-  uint64_t fibers_max = 0;       // 0 = the default (sim::WorldOptions::fibers_max)
-  std::string program;           // as shown: lab_program_shown
-  std::string test;              // e.g. "TestInitialElection3A"
+  std::string kv = "reference";                 // "" counts as the reference
+  std::string mutant;                           // "" = none
+  uint64_t fibers_max = 0;                      // 0 = the default (sim::WorldOptions::fibers_max)
+  std::vector<std::string> ignored_properties;  // RAFTSIM_IGNORE_PROPERTY, comma-joined
+  std::string program;                          // as shown: lab_program_shown
+  std::string test;                             // e.g. "TestInitialElection3A"
 };
 
 std::string lab_reproduce_command(const LabRun& run);

@@ -4,10 +4,12 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -84,6 +86,27 @@ std::set<std::string> log_topics() {
   return *topics;
 }
 
+// RAFTSIM_IGNORE_PROPERTY: safety property names separated by commas (the names have spaces, no
+// commas); each must be one the checker knows.
+std::vector<std::string> ignored_properties() {
+  const char* text = std::getenv("RAFTSIM_IGNORE_PROPERTY");
+  if (text == nullptr || *text == '\0') return {};
+  const std::string list(text);
+  const std::vector<std::string>& known = checkers::SafetyChecker::properties();
+  std::vector<std::string> names;
+  for (size_t begin = 0; begin <= list.size();) {
+    const size_t end = std::min(list.find(',', begin), list.size());
+    const std::string name = list.substr(begin, end - begin);
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      FAIL(fmt::format("RAFTSIM_IGNORE_PROPERTY={}: '{}' is not a safety property (known: {})",
+                       list, name, fmt::join(known, ", ")));
+    }
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    begin = end + 1;
+  }
+  return names;
+}
+
 // RAFTSIM_LAB_ARTIFACTS: where failures' artifact directories go; "off" for nowhere.
 std::optional<std::filesystem::path> artifacts_root() {
   const char* text = std::getenv("RAFTSIM_LAB_ARTIFACTS");
@@ -120,6 +143,7 @@ struct LabSetup {
   raft::Mutant mutant = raft::Mutant::none;
   std::string kv;           // RAFTSIM_KV, which kv_tester.cpp reads: the reproduce line keeps it
   uint64_t fibers_max = 0;  // 0 = the default
+  std::vector<std::string> ignored_properties;
   std::set<std::string> log_topics;
   std::optional<std::filesystem::path> artifacts_root;
 };
@@ -142,6 +166,7 @@ LabSetup lab_setup() {
   const char* kv = std::getenv("RAFTSIM_KV");
   setup.kv = kv != nullptr && *kv != '\0' ? kv : "reference";
   setup.fibers_max = fibers_max();
+  setup.ignored_properties = ignored_properties();
   setup.log_topics = log_topics();
   setup.artifacts_root = artifacts_root();
   return setup;
@@ -160,6 +185,7 @@ using OptionsFor = std::function<TesterOptions(uint64_t seed)>;
   run.kv = setup.kv;
   run.mutant = setup.mutant_text;
   run.fibers_max = setup.fibers_max;
+  run.ignored_properties = setup.ignored_properties;
   run.program = program_path();
   run.test = test.name;
   FailureDescription description;
@@ -167,6 +193,9 @@ using OptionsFor = std::function<TesterOptions(uint64_t seed)>;
   description.seed = seed;
   description.code = fmt::format("implementation {}, kv {}, mutant {}", setup.impl, setup.kv,
                                  setup.mutant_text.empty() ? "none" : setup.mutant_text);
+  if (!setup.ignored_properties.empty()) {
+    description.code += fmt::format(", ignoring {}", fmt::join(setup.ignored_properties, ", "));
+  }
   description.failure = failure;
   description.fingerprint = fingerprint;
   description.reproduce = views::lab_reproduce_command(run);
@@ -227,6 +256,7 @@ void run_lab_test(const LabTest& test, const std::function<void(TesterOptions&)>
     options.seed = seed;
     options.mutant = setup.mutant;
     options.fibers_max = setup.fibers_max;
+    options.ignored_properties = setup.ignored_properties;
     configure(options);
     return options;
   };
@@ -235,11 +265,23 @@ void run_lab_test(const LabTest& test, const std::function<void(TesterOptions&)>
     std::optional<RunFailure> failure;
     uint64_t fingerprint = 0;
     RunFigures figures;
+    std::map<std::string, uint64_t> ignored;
     {
       Tester tester(options_for(seed));
       failure = tester.run(body);
       fingerprint = tester.fingerprint();
       figures = tester.figures();
+      ignored = tester.ignored_violations();
+    }
+    std::vector<std::string> violated;  // the ignored properties this seed broke
+    for (const auto& [property, count] : ignored) {
+      if (count > 0)
+        violated.push_back(
+            fmt::format("{} violated {} time{}", property, count, count == 1 ? "" : "s"));
+    }
+    if (!violated.empty()) {
+      fmt::print("  [{} seed {}] ignored (RAFTSIM_IGNORE_PROPERTY): {}\n", test.name, seed,
+                 fmt::join(violated, "; "));
     }
     if (failure.has_value()) {
       report_failure(test, setup, seed, *failure, fingerprint, options_for, body);

@@ -39,6 +39,7 @@ Tester::Tester(TesterOptions options) : options_(options), rng_(options.seed) {
   network_->set_reliable(options_.reliable);
   checker_ = std::make_unique<checkers::SafetyChecker>(
       options_.servers, [this](const checkers::Violation& v) { report_violation(v); });
+  checker_->ignore(options_.ignored_properties);  // names checked by the harness (harness.cpp)
   observer_ = std::make_unique<scenarios::TraceObserver>(*world_, *checker_);
   const size_t n = static_cast<size_t>(options_.servers);
   peers_.resize(n);

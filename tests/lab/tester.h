@@ -65,6 +65,10 @@ struct TesterOptions {
   uint64_t fibers_max = 0;    // RAFTSIM_FIBERS_MAX (sim::WorldOptions::fibers_max); 0 = default
   bool record_trace = false;  // keep every trace event, for a failure's artifacts
   bool quiet = false;         // print nothing (the course's lines): a failure's re-run
+  // RAFTSIM_IGNORE_PROPERTY: safety properties whose violations are counted, not failed on (a
+  // known bug of the code under test; checkers::SafetyChecker::ignore). Each must be a name of
+  // checkers::SafetyChecker::properties().
+  std::vector<std::string> ignored_properties;
 };
 
 // Why a run failed: `kind` is "test" for a failed check of the tester (LabFailure), else the
@@ -97,6 +101,8 @@ class Tester {
   bool quiet() const { return options_.quiet; }
   const sim::World& world() const { return *world_; }
   uint64_t fingerprint() const { return world_->fingerprint(); }
+  // Violations of TesterOptions::ignored_properties so far, by property.
+  const std::map<std::string, uint64_t>& ignored_violations() const { return checker_->ignored(); }
   std::vector<std::string> node_names() const;  // by sim::NodeId: "s0".., then "tester"
   // The client history of a service test (raftsim-history/1), for a failure's picture: the
   // KV tester registers where to read it while it lives and leaves its last copy when it ends.

@@ -18,6 +18,11 @@ TEST_CASE("reproduce: the lab command lists only what differs from the defaults"
   CHECK(views::lab_reproduce_command(run) ==
         "RAFTSIM_SEED=7 RAFTSIM_IMPL=skeleton RAFTSIM_KV=mykv RAFTSIM_MUTANT=figure8-commit "
         "RAFTSIM_FIBERS_MAX=500 ./lab_3a TestInitialElection3A");
+  run.ignored_properties = {"Leader Commit Rule", "Vote Quorum"};
+  CHECK(views::lab_reproduce_command(run) ==
+        "RAFTSIM_SEED=7 RAFTSIM_IMPL=skeleton RAFTSIM_KV=mykv RAFTSIM_MUTANT=figure8-commit "
+        "RAFTSIM_FIBERS_MAX=500 RAFTSIM_IGNORE_PROPERTY='Leader Commit Rule,Vote Quorum' ./lab_3a "
+        "TestInitialElection3A");
 }
 
 TEST_CASE("reproduce: words a shell would split or expand are quoted", "[views][reproduce]") {
