@@ -19,9 +19,12 @@
 // `applied_index`) and on_state (what a state() poll returned).
 // At boot a peer reports its restored log: on_snapshot for its base, then on_append per entry.
 // on_progress is optional (its default does nothing, and no checker relies on it): a leader's view
-// of a follower after each reply, for logs that show replication (`--log progress`).
+// of a follower after each reply, for logs that show replication (`--log progress`). So are
+// wants_notes/on_note: an implementation's own diagnostic lines (`--log library`).
 // Methods are called from fibers of the simulation, never concurrently; they must not block.
 #pragma once
+
+#include <string>
 
 #include "raft/apply_msg.h"
 #include "raft/types.h"
@@ -58,6 +61,11 @@ class Observer {
   virtual void on_restart(NodeId node, Index applied_index) = 0;
   virtual void on_state(NodeId node, Term term, bool is_leader) = 0;
   virtual void on_progress(NodeId /*leader*/, const Progress& /*progress*/) {}
+  // The implementation's own diagnostics, one line each (a library's trace messages), for the
+  // eyes only: never folded into the fingerprint, and made only when wants_notes() says someone
+  // reads them (a log, a trace file), since they cost the implementation time to format.
+  virtual bool wants_notes() const { return false; }
+  virtual void on_note(NodeId /*node*/, const std::string& /*text*/) {}
 };
 
 // Ignores everything: for implementations run without a checker.

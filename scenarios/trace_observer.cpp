@@ -120,4 +120,8 @@ void TraceObserver::on_progress(raft::NodeId leader, const raft::Progress& progr
   inner_.on_progress(leader, progress);
 }
 
+void TraceObserver::on_note(raft::NodeId node, const std::string& text) {
+  note(node, "library", 0, 0, sim::TraceText(text), sim::kNoNode, false);
+}
+
 }  // namespace scenarios

@@ -47,6 +47,9 @@ class TraceObserver final : public raft::Observer {
   // Noted only when someone reads the trace (a log, a trace file), and never folded into the
   // fingerprint: it shows state the folded events already decide (sim::Trace::record_view).
   void on_progress(raft::NodeId leader, const raft::Progress& progress) override;
+  // Wanted when someone reads the trace; noted under the topic "library", for the eyes only.
+  bool wants_notes() const override { return world_.trace().watched(); }
+  void on_note(raft::NodeId node, const std::string& text) override;
 
  private:
   // Records a note; one not `fingerprinted` is for the eyes only (sim::Trace::record_view).

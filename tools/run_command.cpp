@@ -262,7 +262,8 @@ void add_common(CLI::App* cmd, RunArgs& args) {
   cmd->add_option("--log", args.log_topics,
                   "Print a log of these topics (comma list of vote, append, progress (a "
                   "leader's nextIndex and matchIndex per follower), commit, apply, persist, "
-                  "snapshot, role, client, net, fault; or all)")
+                  "snapshot, role, client, net, fault, library (an implementation's own trace "
+                  "messages: canonical's libraft); or all)")
       ->check(CLI::Validator(
           [](std::string& topics) {
             std::string error;

@@ -1,15 +1,18 @@
 #include "views/log_view.h"
 
 #include <fmt/core.h>
+#include <fmt/format.h>
 
 #include <array>
+#include <string>
 #include <utility>
+#include <vector>
 
 namespace views {
 namespace {
 
 // The topics and their ANSI colours (SGR codes).
-constexpr std::array<std::pair<const char*, const char*>, 11> kTopics{{
+constexpr std::array<std::pair<const char*, const char*>, 12> kTopics{{
     {"vote", "35"},      // magenta
     {"append", "36"},    // cyan
     {"progress", "96"},  // bright cyan: a leader's nextIndex and matchIndex for a follower
@@ -21,6 +24,7 @@ constexpr std::array<std::pair<const char*, const char*>, 11> kTopics{{
     {"client", "1;37"},  // bold white
     {"net", "90"},       // grey
     {"fault", "1;31"},   // bold red
+    {"library", "2"},    // dim: an implementation's own diagnostics (canonical: libraft's trace)
 }};
 
 const char* color_of(const std::string& topic) {
@@ -47,10 +51,10 @@ std::optional<std::set<std::string>> parse_log_topics(const std::string& list, s
     bool known = false;
     for (const auto& entry : kTopics) known = known || topic == entry.first;
     if (!known) {
-      *error = fmt::format(
-          "unknown log topic '{}' (known: vote, append, progress, commit, apply, persist, "
-          "snapshot, role, client, net, fault, all)",
-          topic);
+      std::vector<std::string> names;
+      for (const auto& entry : kTopics) names.emplace_back(entry.first);
+      *error =
+          fmt::format("unknown log topic '{}' (known: {}, all)", topic, fmt::join(names, ", "));
       return std::nullopt;
     }
     topics.insert(topic);

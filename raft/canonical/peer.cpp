@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
 #include <deque>
@@ -403,8 +405,14 @@ CanonicalPeer::CanonicalPeer(PeerContext context)
   fsm_.apply = &fsm_apply;
   fsm_.snapshot = &fsm_snapshot;
   fsm_.restore = &fsm_restore;
-  tracer_.enabled = false;
-  tracer_.emit = [](raft_tracer*, const char*, int, const char*) {};
+  // The library's trace messages, as the log's "library" topic, when someone reads the trace
+  // (they never reach the fingerprint; formatting them costs the library time otherwise).
+  tracer_.enabled = observer_.wants_notes();
+  tracer_.impl = this;
+  tracer_.emit = [](raft_tracer* tracer, const char* file, int line, const char* message) {
+    auto* self = static_cast<CanonicalPeer*>(tracer->impl);
+    self->observer_.on_note(self->me_, fmt::format("{}:{} {}", file, line, message));
+  };
 }
 
 void CanonicalPeer::boot() {

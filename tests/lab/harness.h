@@ -9,7 +9,8 @@
 // instead of failing on them (a known bug of the code under test; `raftsim lab --ignore-property`).
 // Each passing seed prints the course's summary line and the run's figures (simulated s, wall
 // ms, RPCs), and, when it violated an ignored property, a line
-//   [<test> seed <N>] ignored (RAFTSIM_IGNORE_PROPERTY): <property> violated <K> time(s)[; ...] The first failing seed fails the Catch2 test after printing, in a few lines:
+//   [<test> seed <N>] ignored (RAFTSIM_IGNORE_PROPERTY): <property> violated <K> time(s)[; ...]
+// The first failing seed fails the Catch2 test after printing, in a few lines:
 //   <test> failed on seed <N> with implementation <impl>:
 //   <the failure message, its first six lines>
 //     seed <N>, kind <kind>, fingerprint <16 hex digits>, at <time> simulated

@@ -13,6 +13,7 @@
 #include "scenarios/library.h"
 #include "scenarios/report.h"
 #include "scenarios/runner.h"
+#include "sim/trace.h"
 
 namespace {
 
@@ -62,6 +63,39 @@ TEST_CASE("canonical: the same seed gives the same run, and another seed another
   }
 }
 
+// `--log library`: the library's own trace messages reach a watched trace as view notes, and
+// only then; watched or not, the run is the same run.
+TEST_CASE("canonical: the library's trace messages are noted when watched, never fingerprinted") {
+  if (!have_canonical()) return;
+  const scenarios::Scenario scenario = library("lossy");
+  const scenarios::RunResult unwatched = scenarios::run(scenario, 5, canonical());
+  scenarios::RunOptions options = canonical();
+  size_t library_notes = 0;
+  size_t elections = 0;
+  options.trace_listener = [&](const sim::TraceEvent& event) {
+    if (event.topic != "library") return;
+    ++library_notes;
+    sim::TraceText::Buffer buffer;
+    const std::string text(event.text.view(buffer));
+    if (text.find("convert to candidate") != std::string::npos) ++elections;
+    CHECK(event.node != sim::kNoNode);
+  };
+  const scenarios::RunResult watched = scenarios::run(scenario, 5, options);
+  CHECK(watched.fingerprint == unwatched.fingerprint);
+  CHECK(watched.status == unwatched.status);
+  CHECK(library_notes > 1000);
+  CHECK(elections > 0);
+
+  // The reference has no library: watched, it notes nothing under that topic.
+  scenarios::RunOptions reference;
+  size_t reference_notes = 0;
+  reference.trace_listener = [&](const sim::TraceEvent& event) {
+    if (event.topic == "library") ++reference_notes;
+  };
+  scenarios::run(scenario, 5, reference);
+  CHECK(reference_notes == 0);
+}
+
 TEST_CASE("canonical: crashes and restarts from the simulated disk end in no crash") {
   if (!have_canonical()) return;
   // Every node crashes and restarts from what its disk made durable, the whole cluster too; the
@@ -87,7 +121,8 @@ TEST_CASE("canonical: crashes and restarts from the simulated disk end in no cra
 }
 
 // Replays a stored report of docs/canonical-raft/ and checks it fails as written.
-static void check_report_fails_again(const std::string& name, const std::string& property) {
+static void check_report_fails_again(const std::string& name, const std::string& property,
+                                     scenarios::Status status = scenarios::Status::safety) {
   const auto read =
       scenarios::read_report_file(std::string(RAFTSIM_SOURCE_DIR) + "/docs/canonical-raft/" + name);
   REQUIRE(std::holds_alternative<scenarios::Report>(read));
@@ -98,7 +133,7 @@ static void check_report_fails_again(const std::string& name, const std::string&
   options.ignored_properties = report.ignored_properties;
   const scenarios::RunResult result = scenarios::run(report.scenario, report.seed, options);
   REQUIRE(result.failure.has_value());
-  CHECK(result.status == scenarios::Status::safety);
+  CHECK(result.status == status);
   CHECK(result.failure->property == property);
   CHECK(result.failure->message == report.message);
   CHECK(result.failure->at_ns == report.at_ns);
@@ -113,4 +148,14 @@ TEST_CASE("canonical: libraft's count of a follower's stale entries as replicate
   if (!have_canonical()) return;
   // Found with --ignore-property "Leader Commit Rule", which the report keeps.
   check_report_fails_again("leader-completeness.json", "Leader Completeness");
+}
+
+TEST_CASE("canonical: a follower that missed an InstallSnapshot stalls for the library's 30 s") {
+  if (!have_canonical()) return;
+  check_report_fails_again("snapshot-stall.json", "Progress", scenarios::Status::liveness);
+}
+
+TEST_CASE("canonical: a leader backing up long divergent logs one entry a heartbeat stalls") {
+  if (!have_canonical()) return;
+  check_report_fails_again("slow-backup.json", "Progress", scenarios::Status::liveness);
 }
