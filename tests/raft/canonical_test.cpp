@@ -1,8 +1,9 @@
 // canonical/raft (raft/canonical/) under the harness: the unmodified library elects, agrees and
 // stays linearizable on a fault-free cluster; its runs are deterministic; crashes and restarts
 // from the simulated disk (and the adapter's freeing of an abandoned instance, which the asan
-// preset checks for leaks) end in no crash; and the bug of libraft 0.15 that the harness found
-// (docs/canonical-raft.md) is found again by its shrunk, stored report.
+// preset checks for leaks) end in no crash; the library's trace messages reach a watched trace
+// only; and what the harness found in libraft 0.15 (docs/canonical-raft.md: two safety bugs, two
+// liveness stalls) is found again by the stored reports.
 // Without libraft-dev at build time "canonical" is not registered and each case says so and passes.
 #include <catch2/catch.hpp>
 #include <string>
