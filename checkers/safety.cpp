@@ -53,6 +53,10 @@ const std::vector<std::string>& SafetyChecker::properties() {
   return names;
 }
 
+std::string SafetyChecker::ignored_text(const std::string& property, uint64_t count) {
+  return fmt::format("{} violated {} time{}", property, count, count == 1 ? "" : "s");
+}
+
 void SafetyChecker::ignore(const std::vector<std::string>& properties) {
   for (const std::string& property : properties) {
     const std::vector<std::string>& known = SafetyChecker::properties();

@@ -123,8 +123,8 @@ std::string result_text(const std::string& scenario, uint64_t seed,
       result.operations_ok, result.linearizability, result.leaderless_polls, result.monitor_polls,
       fmt::format("{:016x}", result.fingerprint));
   for (const auto& [property, count] : result.ignored_violations) {
-    text += fmt::format("  ignored (--ignore-property): {} violated {} time{}\n", property, count,
-                        count == 1 ? "" : "s");
+    text += fmt::format("  ignored (--ignore-property): {}\n",
+                        checkers::SafetyChecker::ignored_text(property, count));
   }
   if (result.failure) {
     text += fmt::format("  failure: {} ({}) at {}: {}\n",

@@ -275,9 +275,7 @@ void run_lab_test(const LabTest& test, const std::function<void(TesterOptions&)>
     }
     std::vector<std::string> violated;  // the ignored properties this seed broke
     for (const auto& [property, count] : ignored) {
-      if (count > 0)
-        violated.push_back(
-            fmt::format("{} violated {} time{}", property, count, count == 1 ? "" : "s"));
+      if (count > 0) violated.push_back(checkers::SafetyChecker::ignored_text(property, count));
     }
     if (!violated.empty()) {
       fmt::print("  [{} seed {}] ignored (RAFTSIM_IGNORE_PROPERTY): {}\n", test.name, seed,
