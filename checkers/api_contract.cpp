@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+
 #include "sim/assert.h"
 
 namespace checkers {
@@ -60,8 +62,14 @@ void ApiContractChecker::on_start(raft::NodeId node, const raft::Bytes& command,
     return;
   }
   const uint64_t hash = command_hash(command);
-  const auto [it, inserted] = started_.emplace(std::make_pair(result.index, result.term), hash);
-  if (!inserted && it->second != hash) {
+  auto [first, inserted] = started_.emplace(result.index, Started{result.term, hash});
+  uint64_t recorded = hash;
+  if (!inserted && first->term == result.term) {
+    recorded = first->hash;
+  } else if (!inserted) {
+    recorded = other_started_.try_emplace({result.index, result.term}, hash).first->second;
+  }
+  if (recorded != hash) {
     report("Start Contract",
            fmt::format("node {} returned index {} term {} for a command, but an earlier Start "
                        "returned the same index and term for another command",
@@ -69,13 +77,23 @@ void ApiContractChecker::on_start(raft::NodeId node, const raft::Bytes& command,
            {node}, result.term, result.index);
     return;
   }
-  started_at_[hash].insert(result.index);
+  std::vector<raft::Index>& indexes = started_at_[hash];
+  const auto at = std::lower_bound(indexes.begin(), indexes.end(), result.index);
+  if (at == indexes.end() || *at != result.index) indexes.insert(at, result.index);
+}
+
+const uint64_t* ApiContractChecker::started_hash(raft::Index index, raft::Term term) const {
+  const Started* first = started_.find(index);
+  if (first == nullptr) return nullptr;
+  if (first->term == term) return &first->hash;
+  const auto other = other_started_.find({index, term});
+  return other == other_started_.end() ? nullptr : &other->second;
 }
 
 void ApiContractChecker::check_slot(raft::NodeId node, raft::Index index, raft::Term term,
                                     uint64_t hash, const char* what) {
-  const auto it = started_.find({index, term});
-  if (it == started_.end() || it->second == hash) return;
+  const uint64_t* started = started_hash(index, term);
+  if (started == nullptr || *started == hash) return;
   report("Start Contract",
          fmt::format("Start returned index {} term {} for a command, but node {} {} another "
                      "command there",
@@ -95,11 +113,14 @@ void ApiContractChecker::on_apply(raft::NodeId node, const raft::ApplyMsg& msg) 
   if (msg.command_term != 0) check_slot(node, msg.command_index, msg.command_term, hash, "applied");
   if (violated_) return;
   const auto it = started_at_.find(hash);
-  if (it == started_at_.end() || it->second.count(msg.command_index) > 0) return;
+  if (it == started_at_.end() ||
+      std::binary_search(it->second.begin(), it->second.end(), msg.command_index)) {
+    return;
+  }
   report("Apply Index Contract",
          fmt::format("node {} applied a command at index {}, but every Start of it returned "
                      "another index (first {})",
-                     node, msg.command_index, *it->second.begin()),
+                     node, msg.command_index, it->second.front()),
          {node}, msg.command_term, msg.command_index);
 }
 

@@ -19,9 +19,10 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <set>
+#include <unordered_map>
 #include <vector>
 
+#include "checkers/index_table.h"
 #include "checkers/safety.h"
 #include "raft/observer.h"
 #include "raft/peer.h"
@@ -67,10 +68,18 @@ class ApiContractChecker final : public raft::Observer {
   bool violated_ = false;
   std::vector<Role> roles_;
   bool roles_reported_ = false;  // some peer reported a role: leadership claims are judged
-  // (index, term) -> command hash, of every Start that returned is_leader.
-  std::map<std::pair<raft::Index, raft::Term>, uint64_t> started_;
-  // command hash -> the indexes Starts returned for it.
-  std::map<uint64_t, std::set<raft::Index>> started_at_;
+  // (index, term) -> command hash, of every Start that returned is_leader: the first such Start
+  // at each index, and those of other terms at an index already started.
+  struct Started {
+    raft::Term term = 0;
+    uint64_t hash = 0;
+  };
+  IndexTable<Started> started_;
+  std::map<std::pair<raft::Index, raft::Term>, uint64_t> other_started_;
+  // command hash -> the indexes Starts returned for it, ascending (looked up, never iterated).
+  std::unordered_map<uint64_t, std::vector<raft::Index>> started_at_;
+  // The hash Start recorded at (index, term), or null.
+  const uint64_t* started_hash(raft::Index index, raft::Term term) const;
 };
 
 }  // namespace checkers

@@ -219,15 +219,20 @@ void SafetyChecker::on_append(raft::NodeId node, raft::Index index, raft::Term t
            {node}, term, index);
     return;
   }
-  auto [it, inserted] =
-      entries_.emplace(std::make_pair(index, term), std::make_pair(prev_term, entry.command_hash));
-  if (!inserted && it->second != std::make_pair(prev_term, entry.command_hash)) {
+  // The witness of this index and term: the first entry seen at the index, or one of the others.
+  std::pair<raft::Term, uint64_t> seen{prev_term, entry.command_hash};
+  auto [first, inserted] = entries_.emplace(index, Witness{term, prev_term, entry.command_hash});
+  if (!inserted && first->term == term) {
+    seen = {first->prev_term, first->command_hash};
+  } else if (!inserted) {
+    seen = other_entries_.try_emplace({index, term}, seen).first->second;
+  }
+  if (seen != std::make_pair(prev_term, entry.command_hash)) {
     report("Log Matching",
-           fmt::format(
-               "node {} holds an entry at index {} term {} that differs from another "
-               "log's entry with the same index and term ({})",
-               node, index, term,
-               it->second.first != prev_term ? "different previous term" : "different command"),
+           fmt::format("node {} holds an entry at index {} term {} that differs from another "
+                       "log's entry with the same index and term ({})",
+                       node, index, term,
+                       seen.first != prev_term ? "different previous term" : "different command"),
            {node}, term, index);
     return;
   }
@@ -258,11 +263,11 @@ void SafetyChecker::on_snapshot(raft::NodeId node, raft::Index index, raft::Term
   ++events_;
   if (violated_) return;
   PeerModel& model = peer(node);
-  if (auto it = committed_.find(index); it != committed_.end() && it->second.entry.term != term) {
+  if (const Committed* it = committed_.find(index); it != nullptr && it->entry.term != term) {
     report("Snapshot Consistency",
            fmt::format("node {} took a snapshot through index {} term {}, but the entry "
                        "committed there has term {}",
-                       node, index, term, it->second.entry.term),
+                       node, index, term, it->entry.term),
            {node}, term, index);
     return;
   }
@@ -291,17 +296,17 @@ bool SafetyChecker::has_entry(const PeerModel& model, raft::Index index,
 
 void SafetyChecker::check_leader_has_committed(raft::NodeId leader) {
   const PeerModel& model = peer(leader);
-  for (const auto& [index, committed] : committed_) {
-    if (committed.known_in_term >= model.term) continue;
-    if (!has_entry(model, index, committed.entry)) {
-      report("Leader Completeness",
-             fmt::format("leader {} of term {} lacks the entry at index {} (term {}) committed "
-                         "by term {}",
-                         leader, model.term, index, committed.entry.term, committed.known_in_term),
-             {leader}, model.term, index);
-      return;
+  committed_.all_of([&](raft::Index index, const Committed& committed) {
+    if (committed.known_in_term >= model.term || has_entry(model, index, committed.entry)) {
+      return true;
     }
-  }
+    report("Leader Completeness",
+           fmt::format("leader {} of term {} lacks the entry at index {} (term {}) committed "
+                       "by term {}",
+                       leader, model.term, index, committed.entry.term, committed.known_in_term),
+           {leader}, model.term, index);
+    return false;
+  });
 }
 
 void SafetyChecker::note_committed(raft::NodeId node, raft::Index index, const EntryId& entry) {
@@ -313,19 +318,19 @@ void SafetyChecker::note_committed(raft::NodeId node, raft::Index index, const E
   const raft::Term term = std::max({noter.term, noter.durable_term, entry.term});
   auto [it, inserted] = committed_.emplace(index, Committed{entry, term});
   if (!inserted) {
-    if (!(it->second.entry == entry)) {
+    if (!(it->entry == entry)) {
       report("State Machine Safety",
              fmt::format("node {} committed a different entry at index {} (term {}) than was "
                          "committed there before (term {})",
-                         node, index, entry.term, it->second.entry.term),
+                         node, index, entry.term, it->entry.term),
              {node}, term, index);
       return;
     }
-    it->second.known_in_term = std::min(it->second.known_in_term, term);
+    it->known_in_term = std::min(it->known_in_term, term);
     return;
   }
-  if (auto applied = applied_.find(index);
-      applied != applied_.end() && applied->second.command_hash != entry.command_hash) {
+  if (const EntryId* applied = applied_.find(index);
+      applied != nullptr && applied->command_hash != entry.command_hash) {
     report("State Machine Safety",
            fmt::format("node {} committed at index {} a command other than the one applied there",
                        node, index),
@@ -366,8 +371,11 @@ void SafetyChecker::on_commit(raft::NodeId node, raft::Index commit_index) {
       if (stop) return;
     }
   }
-  for (raft::Index index = model.commit_index + 1; index <= commit_index && !violated_; ++index) {
-    if (index <= model.base_index || index > model.last_index()) continue;
+  // Only the entries the peer's log holds (a commit index far beyond them costs nothing).
+  raft::Index index = std::max(model.commit_index, model.base_index);
+  const raft::Index last = std::min(commit_index, model.last_index());
+  while (index < last && !violated_) {
+    ++index;
     note_committed(node, index, model.entries[index - model.base_index - 1]);
   }
   model.commit_index = commit_index;
@@ -375,10 +383,10 @@ void SafetyChecker::on_commit(raft::NodeId node, raft::Index commit_index) {
 
 void SafetyChecker::note_applied(raft::NodeId node, raft::Index index, const EntryId& entry) {
   auto [it, inserted] = applied_.emplace(index, entry);
-  const bool differs_applied = !inserted && it->second.command_hash != entry.command_hash;
-  auto committed = committed_.find(index);
+  const bool differs_applied = !inserted && it->command_hash != entry.command_hash;
+  const Committed* committed = committed_.find(index);
   const bool differs_committed =
-      committed != committed_.end() && committed->second.entry.command_hash != entry.command_hash;
+      committed != nullptr && committed->entry.command_hash != entry.command_hash;
   if (differs_applied || differs_committed) {
     report("State Machine Safety",
            fmt::format("node {} applied at index {} a command other than the one {} there", node,
@@ -399,12 +407,12 @@ void SafetyChecker::on_apply(raft::NodeId node, const raft::ApplyMsg& msg) {
              {node}, msg.snapshot_term, msg.snapshot_index);
       return;
     }
-    auto committed = committed_.find(msg.snapshot_index);
-    if (committed != committed_.end() && committed->second.entry.term != msg.snapshot_term) {
+    const Committed* committed = committed_.find(msg.snapshot_index);
+    if (committed != nullptr && committed->entry.term != msg.snapshot_term) {
       report("Snapshot Consistency",
              fmt::format("node {} applied a snapshot through index {} term {}, but the entry "
                          "committed there has term {}",
-                         node, msg.snapshot_index, msg.snapshot_term, committed->second.entry.term),
+                         node, msg.snapshot_index, msg.snapshot_term, committed->entry.term),
              {node}, msg.snapshot_term, msg.snapshot_index);
       return;
     }

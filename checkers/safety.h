@@ -49,6 +49,7 @@
 #include <string>
 #include <vector>
 
+#include "checkers/index_table.h"
 #include "raft/observer.h"
 
 namespace checkers {
@@ -140,10 +141,18 @@ class SafetyChecker final : public raft::Observer {
   std::map<raft::Term, raft::NodeId> leaders_;                         // term -> its leader
   std::map<std::pair<raft::NodeId, raft::Term>, raft::NodeId> votes_;  // (voter, term) -> vote
   bool votes_reported_ = false;  // some peer reported a vote: Vote Quorum applies
-  // (index, term) -> (term before it, command hash): Log Matching's witness.
-  std::map<std::pair<raft::Index, raft::Term>, std::pair<raft::Term, uint64_t>> entries_;
-  std::map<raft::Index, Committed> committed_;
-  std::map<raft::Index, EntryId> applied_;
+  // Log Matching's witness: the first entry seen at each index (its term, the term before it and
+  // its command's hash), and (index, term) -> (term before it, command hash) for entries of other
+  // terms at an index already seen, which only competing leaders make.
+  struct Witness {
+    raft::Term term = 0;
+    raft::Term prev_term = 0;
+    uint64_t command_hash = 0;
+  };
+  IndexTable<Witness> entries_;
+  std::map<std::pair<raft::Index, raft::Term>, std::pair<raft::Term, uint64_t>> other_entries_;
+  IndexTable<Committed> committed_;
+  IndexTable<EntryId> applied_;
 };
 
 // FNV-1a over the bytes of a command.

@@ -88,12 +88,12 @@ uint64_t Trace::fold(uint64_t h, const TraceEvent& e) {
   return mix_string(h, e.text.view(buffer));
 }
 
-void Trace::record(TraceEvent event) {
+void Trace::record(TraceEvent&& event) {
   fingerprint_ = fold(fingerprint_, event);
   record_view(std::move(event));
 }
 
-void Trace::record_view(TraceEvent event) {
+void Trace::record_view(TraceEvent&& event) {
   ++count_;
   if (listener_) listener_(event);
   if (options_.record_all) all_.push_back(event);

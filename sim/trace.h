@@ -55,11 +55,13 @@ class Trace {
  public:
   explicit Trace(TraceOptions options = {});
 
-  void record(TraceEvent event);
+  void record(TraceEvent&& event);
+  void record(const TraceEvent& event) { record(TraceEvent(event)); }
   // An event for the eyes only: kept, listened to and exported like any other, but not folded
   // into the fingerprint, so that a run's fingerprint is the same whether or not anyone watches.
   // For state that the folded events already decide (a leader's view of a follower's log).
-  void record_view(TraceEvent event);
+  void record_view(TraceEvent&& event);
+  void record_view(const TraceEvent& event) { record_view(TraceEvent(event)); }
   // Someone reads the events (a listener, or every event kept): view events are worth making.
   bool watched() const { return listener_ != nullptr || options_.record_all; }
 

@@ -2,7 +2,7 @@
 
 namespace sim::wire {
 
-uint64_t Reader::varint() {
+uint64_t Reader::varint_multibyte() {
   uint64_t value = 0;
   for (int shift = 0; shift < 64; shift += 7) {
     if (!ok_) return 0;

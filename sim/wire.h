@@ -62,7 +62,11 @@ class Reader {
  public:
   explicit Reader(std::span<const uint8_t> in) : in_(in) {}
 
-  uint64_t varint();
+  uint64_t varint() {
+    // One byte, the common case (small numbers, lengths, bools, enums), decoded here.
+    if (ok_ && pos_ < in_.size() && in_[pos_] < 0x80) return in_[pos_++];
+    return varint_multibyte();
+  }
   int64_t zigzag() {
     const uint64_t u = varint();
     return static_cast<int64_t>(u >> 1) ^ -static_cast<int64_t>(u & 1);
@@ -82,6 +86,8 @@ class Reader {
   const std::string& error() const { return error_; }
 
  private:
+  uint64_t varint_multibyte();
+
   std::span<const uint8_t> in_;
   size_t pos_ = 0;
   bool ok_ = true;

@@ -191,3 +191,30 @@ TEST_CASE("progress: commands of another term, or from before the group, are not
   checker.on_restart(1);  // a new life: what it accepted before is gone
   CHECK_FALSE(checker.on_poll(p).has_value());
 }
+
+TEST_CASE("api contract: Starts of two terms at one index are each held to their own command") {
+  Contract c;
+  c.checker.on_role(0, 1, Role::leader);
+  c.checker.on_start(0, cmd(10), {5, 1, true});
+  c.checker.on_role(1, 2, Role::leader);
+  c.checker.on_start(1, cmd(20), {5, 2, true});  // the same index in a later term: correct
+  c.checker.on_append(1, 5, 2, 1, cmd(20));
+  c.checker.on_append(0, 5, 1, 1, cmd(10));
+  CHECK(c.violations.empty());
+  c.checker.on_apply(2, applied(10, 5, 2));  // term 2's slot with term 1's command
+  CHECK(c.property() == "Start Contract");
+}
+
+TEST_CASE("api contract: a Start far beyond the log's start is checked like any other") {
+  const raft::Index far = raft::Index{1} << 60;
+  Contract c;
+  c.checker.on_role(0, 1, Role::leader);
+  c.checker.on_start(0, cmd(10), {far, 1, true});
+  c.checker.on_start(0, cmd(11), {3, 1, true});
+  c.checker.on_append(0, far, 1, 1, cmd(10));
+  c.checker.on_apply(0, applied(11, 3, 1));
+  CHECK(c.violations.empty());
+  c.checker.on_apply(1, applied(10, far + 1, 1));  // no Start returned far + 1 for it
+  REQUIRE(c.property() == "Apply Index Contract");
+  CHECK(c.violations[0].message.find("(first " + std::to_string(far) + ")") != std::string::npos);
+}

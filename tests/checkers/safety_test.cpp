@@ -4,6 +4,7 @@
 #include "checkers/safety.h"
 
 #include <catch2/catch.hpp>
+#include <limits>
 #include <set>
 
 namespace {
@@ -616,4 +617,60 @@ TEST_CASE("safety: command hashes tell apart commands that differ in one byte or
   CHECK(seen.size() == commands);
   const raft::Bytes ab{'a', 'b'};
   CHECK(checkers::command_hash(ab) == checkers::command_hash(raft::Bytes(ab)));
+}
+
+TEST_CASE("safety: entries of two terms at one index are told apart; a third copy must match") {
+  Probe p;
+  // Competing leaders of terms 1 and 2 each wrote index 1 (correct: different terms).
+  p.checker.on_append(0, 1, 1, 0, cmd(1));
+  p.checker.on_append(1, 1, 2, 0, cmd(2));
+  p.checker.on_append(2, 1, 2, 0, cmd(2));  // a copy of term 2's entry
+  CHECK(p.violations.empty());
+  p.checker.on_truncate(2, 1);
+  p.checker.on_append(2, 1, 2, 0, cmd(3));  // term 2's entry at index 1 with another command
+  REQUIRE(p.property() == "Log Matching");
+  CHECK(p.violations[0].term == 2);
+}
+
+TEST_CASE("safety: indexes far beyond the log's start are checked like any other") {
+  const raft::Index far = raft::Index{1} << 60;
+  SECTION("correct but unusual: a log that starts at a snapshot through 2^60") {
+    Probe p;
+    for (raft::NodeId node : {0, 1}) {
+      p.checker.on_snapshot(node, far, 1);
+      p.checker.on_apply(node, raft::ApplyMsg{false, {}, 0, 0, true, {}, 1, far});
+    }
+    p.checker.on_role(0, 1, Role::leader);
+    p.checker.on_append(0, far + 1, 1, 1, cmd(1));
+    p.checker.on_append(1, far + 1, 1, 1, cmd(1));
+    p.checker.on_commit(0, far + 1);
+    p.checker.on_commit(1, far + 1);
+    p.checker.on_apply(0, raft::ApplyMsg{true, cmd(1), far + 1, 1, false, {}, 0, 0});
+    p.checker.on_apply(1, raft::ApplyMsg{true, cmd(1), far + 1, 1, false, {}, 0, 0});
+    // A commit index beyond every entry the follower holds commits only those it holds.
+    p.checker.on_commit(1, std::numeric_limits<raft::Index>::max());
+    CHECK(p.violations.empty());
+  }
+  SECTION("two commands at one index and term there break Log Matching") {
+    Probe p;
+    for (raft::NodeId node : {0, 1}) {
+      p.checker.on_snapshot(node, far, 1);
+      p.checker.on_apply(node, raft::ApplyMsg{false, {}, 0, 0, true, {}, 1, far});
+      p.checker.on_append(node, far + 1, 1, 1, cmd(static_cast<uint8_t>(node)));
+    }
+    CHECK(p.property() == "Log Matching");
+  }
+  SECTION("a leader elected without the entry committed there breaks Leader Completeness") {
+    Probe p;
+    for (raft::NodeId node : {0, 1}) {
+      p.checker.on_snapshot(node, far, 1);
+      p.checker.on_apply(node, raft::ApplyMsg{false, {}, 0, 0, true, {}, 1, far});
+    }
+    p.checker.on_role(0, 1, Role::leader);
+    p.checker.on_append(0, far + 1, 1, 1, cmd(1));
+    p.checker.on_commit(0, far + 1);
+    p.checker.on_role(1, 2, Role::leader);  // node 1 never held far + 1
+    REQUIRE(p.property() == "Leader Completeness");
+    CHECK(p.violations[0].index == far + 1);
+  }
 }
