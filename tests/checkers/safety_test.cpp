@@ -632,14 +632,19 @@ TEST_CASE("safety: entries of two terms at one index are told apart; a third cop
   CHECK(p.violations[0].term == 2);
 }
 
+// Nodes 0 and 1 boot from a snapshot through `index` (term 1) and apply it.
+static void start_at_snapshot(checkers::SafetyChecker& c, raft::Index index) {
+  for (raft::NodeId node : {0, 1}) {
+    c.on_snapshot(node, index, 1);
+    c.on_apply(node, raft::ApplyMsg{false, {}, 0, 0, true, {}, 1, index});
+  }
+}
+
 TEST_CASE("safety: indexes far beyond the log's start are checked like any other") {
   const raft::Index far = raft::Index{1} << 60;
   SECTION("correct but unusual: a log that starts at a snapshot through 2^60") {
     Probe p;
-    for (raft::NodeId node : {0, 1}) {
-      p.checker.on_snapshot(node, far, 1);
-      p.checker.on_apply(node, raft::ApplyMsg{false, {}, 0, 0, true, {}, 1, far});
-    }
+    start_at_snapshot(p.checker, far);
     p.checker.on_role(0, 1, Role::leader);
     p.checker.on_append(0, far + 1, 1, 1, cmd(1));
     p.checker.on_append(1, far + 1, 1, 1, cmd(1));
@@ -653,19 +658,14 @@ TEST_CASE("safety: indexes far beyond the log's start are checked like any other
   }
   SECTION("two commands at one index and term there break Log Matching") {
     Probe p;
-    for (raft::NodeId node : {0, 1}) {
-      p.checker.on_snapshot(node, far, 1);
-      p.checker.on_apply(node, raft::ApplyMsg{false, {}, 0, 0, true, {}, 1, far});
-      p.checker.on_append(node, far + 1, 1, 1, cmd(static_cast<uint8_t>(node)));
-    }
+    start_at_snapshot(p.checker, far);
+    p.checker.on_append(0, far + 1, 1, 1, cmd(0));
+    p.checker.on_append(1, far + 1, 1, 1, cmd(1));
     CHECK(p.property() == "Log Matching");
   }
   SECTION("a leader elected without the entry committed there breaks Leader Completeness") {
     Probe p;
-    for (raft::NodeId node : {0, 1}) {
-      p.checker.on_snapshot(node, far, 1);
-      p.checker.on_apply(node, raft::ApplyMsg{false, {}, 0, 0, true, {}, 1, far});
-    }
+    start_at_snapshot(p.checker, far);
     p.checker.on_role(0, 1, Role::leader);
     p.checker.on_append(0, far + 1, 1, 1, cmd(1));
     p.checker.on_commit(0, far + 1);
