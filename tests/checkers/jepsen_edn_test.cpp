@@ -15,7 +15,7 @@ lin::AnyHistory read(const std::string& text, lin::JepsenOptions options = {}) {
   return lin::read_history_jepsen(text, "h.edn", options);
 }
 
-std::string error_of(const std::string& text, lin::JepsenOptions options = {}) {
+std::string edn_error_of(const std::string& text, lin::JepsenOptions options = {}) {
   try {
     read(text, options);
   } catch (const lin::HistoryError& error) {
@@ -106,36 +106,37 @@ TEST_CASE("jepsen edn: kv histories with :key, or with [key value] tuples") {
 }
 
 TEST_CASE("jepsen edn: bad input names the file, the entry and the problem") {
-  CHECK_THAT(error_of(""), Contains("h.edn: empty file"));
-  CHECK_THAT(error_of("{:process 0, :type :invoke"),
+  CHECK_THAT(edn_error_of(""), Contains("h.edn: empty file"));
+  CHECK_THAT(edn_error_of("{:process 0, :type :invoke"),
              Contains("h.edn: line 1, column 27: missing '}'"));
-  CHECK_THAT(error_of("{:process 0 :type}"), Contains("a map needs an even number of forms"));
-  CHECK_THAT(error_of("\n\n\"unterminated"),
+  CHECK_THAT(edn_error_of("{:process 0 :type}"), Contains("a map needs an even number of forms"));
+  CHECK_THAT(edn_error_of("\n\n\"unterminated"),
              Contains("h.edn: line 3, column 14: unterminated string"));
-  CHECK_THAT(error_of("[1 2]"), Contains("h.edn: entry 0 (line 1): expected a map, got 1"));
-  CHECK_THAT(error_of("{:type :invoke, :f :read}"), Contains("entry 0 (line 1): missing :process"));
-  CHECK_THAT(error_of("{:process 0, :type :ok, :f :read, :value 1}"),
+  CHECK_THAT(edn_error_of("[1 2]"), Contains("h.edn: entry 0 (line 1): expected a map, got 1"));
+  CHECK_THAT(edn_error_of("{:type :invoke, :f :read}"),
+             Contains("entry 0 (line 1): missing :process"));
+  CHECK_THAT(edn_error_of("{:process 0, :type :ok, :f :read, :value 1}"),
              Contains("entry 0 (line 1): :ok for process 0, which has no operation in progress"));
   CHECK_THAT(
-      error_of("{:process 0, :type :invoke, :f :read}\n{:process 0, :type :invoke, :f :read}"),
+      edn_error_of("{:process 0, :type :invoke, :f :read}\n{:process 0, :type :invoke, :f :read}"),
       Contains("entry 1 (line 2): process 0 invokes again"));
-  CHECK_THAT(error_of("{:process 0, :type :begin, :f :read}"),
+  CHECK_THAT(edn_error_of("{:process 0, :type :begin, :f :read}"),
              Contains(":type must be :invoke, :ok, :fail or :info, got :begin"));
-  CHECK_THAT(error_of("{:process 0, :type :invoke, :f :txn, :value []}"),
+  CHECK_THAT(edn_error_of("{:process 0, :type :invoke, :f :txn, :value []}"),
              Contains("cannot tell the model from :f :txn"));
-  CHECK_THAT(error_of("{:process 0, :type :invoke, :f :cas, :value 1}"),
+  CHECK_THAT(edn_error_of("{:process 0, :type :invoke, :f :cas, :value 1}"),
              Contains("entry 0 (line 1): the :value of a :cas must be [from to]"));
-  CHECK_THAT(error_of("{:process 0, :type :invoke, :f :write, :value \"a\"}"),
+  CHECK_THAT(edn_error_of("{:process 0, :type :invoke, :f :write, :value \"a\"}"),
              Contains("the :value of a :write must be an integer, got \"a\""));
-  CHECK_THAT(error_of("{:process 0, :type :invoke, :f :get, :value nil}"),
+  CHECK_THAT(edn_error_of("{:process 0, :type :invoke, :f :get, :value nil}"),
              Contains("a kv operation needs :key"));
-  CHECK_THAT(error_of("{:process 0, :type :invoke, :f :write, :value 1}\n"
-                      "{:process 0, :type :ok, :f :read, :value 1}"),
+  CHECK_THAT(edn_error_of("{:process 0, :type :invoke, :f :write, :value 1}\n"
+                          "{:process 0, :type :ok, :f :read, :value 1}"),
              Contains("entry 1 (line 2): completes :write with :f :read"));
   lin::JepsenOptions kv;
   kv.model = "kv";
-  CHECK_THAT(error_of("{:process 0, :type :invoke, :f :read, :key 1}", kv),
+  CHECK_THAT(edn_error_of("{:process 0, :type :invoke, :f :read, :key 1}", kv),
              Contains("unknown :f :read for model kv"));
   // Deep nesting is refused, not recursed into until the stack overflows.
-  CHECK_THAT(error_of(std::string(100000, '[')), Contains("nesting deeper than"));
+  CHECK_THAT(edn_error_of(std::string(100000, '[')), Contains("nesting deeper than"));
 }

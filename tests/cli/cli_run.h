@@ -42,6 +42,14 @@ inline std::string without_sanitizer_notes(std::string text) {
   return text;
 }
 
+// The rest of the line that follows the first `prefix` in `text` ("" if there is none).
+inline std::string line_after(const std::string& text, const std::string& prefix) {
+  const size_t at = text.find(prefix);
+  if (at == std::string::npos) return "";
+  const size_t begin = at + prefix.size();
+  return text.substr(begin, text.find('\n', begin) - begin);
+}
+
 // A fresh, empty directory under the system's temp directory, removed at scope exit.
 class ScratchDir {
  public:

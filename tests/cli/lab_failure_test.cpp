@@ -21,16 +21,9 @@ cli_test::Piped run_in(const fs::path& dir, const std::string& env_and_command) 
   return cli_test::run_shell("cd '" + dir.string() + "' && " + env_and_command + " 2>/dev/null");
 }
 
-std::string line_after(const std::string& text, const std::string& prefix) {
-  const size_t at = text.find(prefix);
-  if (at == std::string::npos) return "";
-  const size_t begin = at + prefix.size();
-  return text.substr(begin, text.find('\n', begin) - begin);
-}
-
 // "4462c6a74413a171" from "  seed 1, kind test, fingerprint 4462c6a74413a171, simulated ...".
 std::string fingerprint_of(const std::string& out) {
-  return line_after(out, ", fingerprint ").substr(0, 16);
+  return cli_test::line_after(out, ", fingerprint ").substr(0, 16);
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -59,10 +52,10 @@ TEST_CASE("lab failure: a failing test prints seed, kind, reproduce and artifact
   CHECK_THAT(o.output, Catch::Contains("TestInitialElection3A failed on seed 3 with implementation "
                                        "skeleton:\nexpected one leader, got none\n  seed 3, kind "
                                        "test, fingerprint "));
-  CHECK(line_after(o.output, "  reproduce: ") ==
+  CHECK(cli_test::line_after(o.output, "  reproduce: ") ==
         std::string("RAFTSIM_SEED=3 RAFTSIM_IMPL=skeleton ") + RAFTSIM_LAB_3A +
             " TestInitialElection3A");
-  CHECK(line_after(o.output, "  artifacts: ") ==
+  CHECK(cli_test::line_after(o.output, "  artifacts: ") ==
         "raftsim-lab-failures/TestInitialElection3A-skeleton-seed3 (failure.txt, log.txt, "
         "trace.perfetto.json, events.jsonl)");
   CHECK_THAT(o.output, !Catch::Contains("\"at_ns\"") && !Catch::Contains("last trace events"));
@@ -92,7 +85,7 @@ TEST_CASE("lab failure: the reproduce command reproduces the failure and its fin
       run_in(dir.path(),
              std::string("RAFTSIM_KV=skeleton RAFTSIM_SEED=2 ") + RAFTSIM_LAB_4A + " TestBasic4A");
   INFO(first.output);
-  const std::string reproduce = line_after(first.output, "  reproduce: ");
+  const std::string reproduce = cli_test::line_after(first.output, "  reproduce: ");
   CHECK(reproduce == std::string("RAFTSIM_SEED=2 RAFTSIM_IMPL=reference RAFTSIM_KV=skeleton ") +
                          RAFTSIM_LAB_4A + " TestBasic4A");
   const cli_test::Piped again = run_in(dir.path(), "RAFTSIM_LAB_ARTIFACTS=again " + reproduce);

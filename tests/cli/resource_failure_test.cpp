@@ -24,14 +24,6 @@ cli_test::Piped flood(const std::filesystem::path& dir, const std::string& env,
   return run_in(dir, env, RAFTSIM_FLOOD_BINARY, args);
 }
 
-// The text after `prefix` on its first line in `text`, or "".
-std::string line_after(const std::string& text, const std::string& prefix) {
-  const size_t at = text.find(prefix);
-  if (at == std::string::npos) return "";
-  const size_t begin = at + prefix.size();
-  return text.substr(begin, text.find('\n', begin) - begin);
-}
-
 }  // namespace
 
 TEST_CASE("cli resource: a Raft flooding fibers ends a run as resource with seed and reproduce",
@@ -45,15 +37,15 @@ TEST_CASE("cli resource: a Raft flooding fibers ends a run as resource with seed
   CHECK_THAT(o.output, Catch::Matches("(.|\n)*failure: resource \\(resource limit\\) at [^\n]*: "
                                       "fiber cap reached: node 's[0-4]' spawned fiber "
                                       "'AppendEntries' with 300 fibers alive(.|\n)*"));
-  const std::string reproduce = line_after(o.output, "  reproduce: ");
+  const std::string reproduce = cli_test::line_after(o.output, "  reproduce: ");
   CHECK(reproduce == "raftsim run calm --seed 4 --impl flood --fibers-max 300");
   // The reproduce line runs the same run: the same outcome and fingerprint.
-  const std::string fingerprint = line_after(o.output, "  fingerprint ");
+  const std::string fingerprint = cli_test::line_after(o.output, "  fingerprint ");
   REQUIRE(fingerprint.size() == 16);
   const cli_test::Piped again =
       flood(dir.path(), "", reproduce.substr(std::string("raftsim ").size()));
   CHECK(again.exit_code == 7);
-  CHECK(line_after(again.output, "  fingerprint ") == fingerprint);
+  CHECK(cli_test::line_after(again.output, "  fingerprint ") == fingerprint);
 }
 
 TEST_CASE("cli resource: RAFTSIM_FIBERS_MAX sets the cap, and the reproduce line keeps it",
@@ -64,7 +56,7 @@ TEST_CASE("cli resource: RAFTSIM_FIBERS_MAX sets the cap, and the reproduce line
   INFO(o.output);
   CHECK(o.exit_code == 7);
   CHECK_THAT(o.output, Catch::Contains("with 200 fibers alive"));
-  CHECK(line_after(o.output, "  reproduce: ") ==
+  CHECK(cli_test::line_after(o.output, "  reproduce: ") ==
         "raftsim run calm --seed 2 --impl flood --fibers-max 200");
 }
 
@@ -129,7 +121,7 @@ TEST_CASE("cli resource: raftsim lab reports a flooding Raft as resource, exit 7
                                        "labs/lab_3a TestInitialElection3A\n") &&
                            Catch::Contains("resource failure at") &&
                            Catch::Contains("fiber cap reached"));
-  const std::string artifacts = line_after(o.output, "      artifacts: ");
+  const std::string artifacts = cli_test::line_after(o.output, "      artifacts: ");
   CHECK(artifacts == "raftsim-lab-failures/TestInitialElection3A-flood-seed1");
   CHECK(std::filesystem::exists(dir.path() / artifacts / "failure.txt"));
   // --json carries each failure's kind and artifact directory.

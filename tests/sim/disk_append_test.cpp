@@ -10,35 +10,12 @@
 #include "sim/rng.h"
 #include "sim/runtime.h"
 #include "sim/world.h"
+#include "tests/sim/disk_helpers.h"
 
 using namespace sim;
-
-namespace {
-
-// Writes take exactly 1 ms and fsyncs exactly 2 ms: a save or an append takes 3 ms.
-WorldOptions exact_disk() {
-  WorldOptions options;
-  options.seed = 1;
-  options.disk.write_latency_min = 1_ms;
-  options.disk.write_latency_tail_mean = Duration::zero();
-  options.disk.write_latency_max = 1_ms;
-  options.disk.fsync_latency_min = 2_ms;
-  options.disk.fsync_latency_tail_mean = Duration::zero();
-  options.disk.fsync_latency_max = 2_ms;
-  return options;
-}
-
-Bytes text(const std::string& s) { return Bytes(s.begin(), s.end()); }
-
-std::string as_text(const Bytes& bytes) { return std::string(bytes.begin(), bytes.end()); }
-
-std::string as_text(const std::optional<Bytes>& bytes) {
-  return bytes.has_value() ? as_text(*bytes) : "<none>";
-}
-
-std::string as_text(const Bytes* bytes) { return bytes == nullptr ? "<none>" : as_text(*bytes); }
-
-}  // namespace
+using disk_test::as_text;
+using disk_test::exact_disk;
+using disk_test::text;
 
 TEST_CASE("disk: a crash before the fsync of an append drops it", "[sim][disk]") {
   World w(exact_disk());

@@ -11,35 +11,14 @@
 #include "sim/persister.h"
 #include "sim/runtime.h"
 #include "sim/world.h"
+#include "tests/sim/disk_helpers.h"
 
 using namespace sim;
+using disk_test::as_text;
+using disk_test::exact_disk;
+using disk_test::text;
 
 namespace {
-
-// Writes take exactly 1 ms and fsyncs exactly 2 ms.
-WorldOptions exact_disk(uint64_t seed = 1) {
-  WorldOptions options;
-  options.seed = seed;
-  options.disk.write_latency_min = 1_ms;
-  options.disk.write_latency_tail_mean = Duration::zero();
-  options.disk.write_latency_max = 1_ms;
-  options.disk.fsync_latency_min = 2_ms;
-  options.disk.fsync_latency_tail_mean = Duration::zero();
-  options.disk.fsync_latency_max = 2_ms;
-  return options;
-}
-
-Bytes text(const std::string& s) { return Bytes(s.begin(), s.end()); }
-
-std::string as_text(const Bytes* bytes) {
-  return bytes == nullptr ? "<none>" : std::string(bytes->begin(), bytes->end());
-}
-
-std::string as_text(const std::optional<Bytes>& bytes) {
-  return bytes.has_value() ? std::string(bytes->begin(), bytes->end()) : "<none>";
-}
-
-std::string as_text(const Bytes& bytes) { return std::string(bytes.begin(), bytes.end()); }
 
 Duration elapsed_since(Instant start) { return world().now() - start; }
 

@@ -11,8 +11,11 @@
 #include "sim/rpc.h"
 #include "sim/runtime.h"
 #include "sim/world.h"
+#include "tests/sim/disk_helpers.h"
 
 using namespace sim;
+using disk_test::as_text;
+using disk_test::text;
 
 namespace {
 
@@ -21,22 +24,14 @@ struct Ping {
   RAFTSIM_WIRE_FIELDS(tag)
 };
 
+// Network and disk without jitter: 1 ms a packet, 1 ms a write, 2 ms an fsync.
 WorldOptions exact() {
-  WorldOptions options;
+  WorldOptions options = disk_test::exact_disk(WorldOptions{}.seed);
   options.network.latency_min = 1_ms;
   options.network.latency_tail_mean = Duration::zero();
   options.network.latency_max = 1_ms;
-  options.disk.write_latency_min = 1_ms;
-  options.disk.write_latency_tail_mean = Duration::zero();
-  options.disk.write_latency_max = 1_ms;
-  options.disk.fsync_latency_min = 2_ms;
-  options.disk.fsync_latency_tail_mean = Duration::zero();
-  options.disk.fsync_latency_max = 2_ms;
   return options;
 }
-
-Bytes text(const std::string& s) { return Bytes(s.begin(), s.end()); }
-std::string as_text(const Bytes& bytes) { return std::string(bytes.begin(), bytes.end()); }
 
 }  // namespace
 
