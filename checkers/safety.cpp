@@ -57,12 +57,17 @@ std::string SafetyChecker::ignored_text(const std::string& property, uint64_t co
   return fmt::format("{} violated {} time{}", property, count, count == 1 ? "" : "s");
 }
 
+std::optional<std::string> SafetyChecker::property_problem(const std::string& name) {
+  const std::vector<std::string>& known = properties();
+  if (std::find(known.begin(), known.end(), name) != known.end()) return std::nullopt;
+  return fmt::format("'{}' is not a safety property (known: {})", name, fmt::join(known, ", "));
+}
+
 void SafetyChecker::ignore(const std::vector<std::string>& properties) {
   for (const std::string& property : properties) {
-    const std::vector<std::string>& known = SafetyChecker::properties();
-    if (std::find(known.begin(), known.end(), property) == known.end()) {
+    if (property_problem(property)) {
       throw std::invalid_argument(fmt::format("unknown safety property '{}' (known: {})", property,
-                                              fmt::join(known, ", ")));
+                                              fmt::join(SafetyChecker::properties(), ", ")));
     }
     ignored_.emplace(property, 0);
   }

@@ -46,6 +46,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,9 @@ class SafetyChecker final : public raft::Observer {
 
   // Every property name above, in that order.
   static const std::vector<std::string>& properties();
+  // Nothing when `name` is one of properties(); else "'NAME' is not a safety property (known:
+  // ...)", for the places that take property names from users (options, reports, environment).
+  static std::optional<std::string> property_problem(const std::string& name);
   // Counts violations of these properties instead of reporting them; each must be one of
   // properties() (std::invalid_argument naming the unknown one otherwise).
   void ignore(const std::vector<std::string>& properties);

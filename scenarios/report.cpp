@@ -147,14 +147,12 @@ Report parse(const Json& j, const std::string& source) {
   if (j.contains("ignored_properties")) {
     const Json& ignored = j.at("ignored_properties");
     if (!ignored.is_array()) throw Invalid{"$.ignored_properties", "must be an array"};
-    const std::vector<std::string>& known = checkers::SafetyChecker::properties();
     for (size_t i = 0; i < ignored.size(); ++i) {
       const std::string where = fmt::format("$.ignored_properties[{}]", i);
       if (!ignored[i].is_string()) throw Invalid{where, "must be a string"};
       const std::string name = ignored[i].get<std::string>();
-      if (std::find(known.begin(), known.end(), name) == known.end()) {
-        throw Invalid{where, fmt::format("'{}' is not a safety property (known: {})", name,
-                                         fmt::join(known, ", "))};
+      if (const auto problem = checkers::SafetyChecker::property_problem(name)) {
+        throw Invalid{where, *problem};
       }
       r.ignored_properties.push_back(name);
     }
